@@ -1,0 +1,22 @@
+/** Jest: one project for the infrastructure code, one for the reference service. */
+const tsJest = ["ts-jest", { isolatedModules: true, tsconfig: "<rootDir>/tsconfig.json" }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: "infra",
+      rootDir: __dirname,
+      testEnvironment: "node",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      transform: { "^.+\\.ts$": tsJest },
+    },
+    {
+      displayName: "app",
+      rootDir: `${__dirname}/app`,
+      testEnvironment: "node",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      transform: { "^.+\\.ts$": tsJest },
+    },
+  ],
+};
