@@ -1,5 +1,5 @@
 /** Jest: one project for the infrastructure code, one for the reference service. */
-const tsJest = ["ts-jest", { isolatedModules: true, tsconfig: "<rootDir>/tsconfig.json" }];
+const tsJest = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }];
 
 /** @type {import('jest').Config} */
 module.exports = {
