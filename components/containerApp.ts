@@ -1,0 +1,282 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { CONSUMPTION_PROFILE } from "./environment";
+import { checkName } from "./naming";
+import {
+  TrafficWeight,
+  ValidationError,
+  checkConcurrency,
+  checkCpuMemory,
+  checkEnvNames,
+  checkHttpPath,
+  checkInteger,
+  checkKeyVaultSecretUrl,
+  checkPort,
+  checkReplicas,
+  checkSecretName,
+  checkTerminationGracePeriod,
+  checkTrafficWeights,
+} from "./validation";
+
+/** One HTTP probe's settings; unset fields keep the defaults. */
+export interface ProbeSettings {
+  /** HTTP path; 200–399 passes. */
+  readonly path?: string;
+  /** Seconds before the first probe, 0–60. */
+  readonly initialDelaySeconds?: number;
+  /** Seconds between probes, 1–240. */
+  readonly periodSeconds?: number;
+  /** Seconds before a probe times out, 1–240. */
+  readonly timeoutSeconds?: number;
+  /** Consecutive failures before acting, 1–10. */
+  readonly failureThreshold?: number;
+  /** Consecutive successes to pass again, 1–10 (must be 1 for liveness and startup). */
+  readonly successThreshold?: number;
+}
+
+/** Liveness, readiness and startup probes; each overrides the matching default field by field. */
+export interface ProbesArgs {
+  readonly liveness?: ProbeSettings;
+  readonly readiness?: ProbeSettings;
+  readonly startup?: ProbeSettings;
+}
+
+type ProbeType = "Liveness" | "Readiness" | "Startup";
+
+/**
+ * Liveness on /health restarts a wedged process; readiness on /ready takes a replica out of rotation while
+ * it drains; the startup probe gives a cold start up to 1 + 10 × 3 s before liveness begins.
+ */
+export const DEFAULT_PROBES: Readonly<Record<"liveness" | "readiness" | "startup", Required<ProbeSettings>>> = {
+  liveness: { path: "/health", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  readiness: { path: "/ready", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  startup: { path: "/health", initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 3, failureThreshold: 10, successThreshold: 1 },
+};
+
+/** A secret the app reads from Key Vault through its user-assigned identity; never an inline value. */
+export interface KeyVaultSecretArgs {
+  /** The Container Apps secret name (lowercase letters, digits, hyphens). */
+  readonly name: string;
+  /** Key Vault secret URL, `https://<vault>.vault.azure.net/secrets/<name>[/<version>]`. */
+  readonly keyVaultUrl: pulumi.Input<string>;
+  /** Environment variable that receives the secret (by secretRef). Default: none. */
+  readonly env?: string;
+}
+
+/** Dapr sidecar settings. */
+export interface DaprArgs {
+  /** Dapr app id; default: the container app's name. */
+  readonly appId?: string;
+  /** Port the app listens on for Dapr; default: the ingress target port. */
+  readonly appPort?: number;
+  /** "http" (default) or "grpc". */
+  readonly appProtocol?: "http" | "grpc";
+  /** Log every Dapr API call. Default false. */
+  readonly enableApiLogging?: boolean;
+}
+
+export interface ContainerAppArgs {
+  /** Resource group of the app. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Azure region; default: the resource group's. */
+  readonly location?: pulumi.Input<string>;
+  /** The app's Azure name (2-32 lowercase letters, digits, hyphens). */
+  readonly containerAppName: string;
+  /** The ManagedEnvironment's id. */
+  readonly environmentId: pulumi.Input<string>;
+  /** The image, by digest. */
+  readonly image: pulumi.Input<string>;
+  /** Login server of the registry the image comes from. */
+  readonly registryServer: pulumi.Input<string>;
+  /**
+   * Resource id of the user-assigned identity that pulls the image and reads Key Vault secrets; it must hold
+   * its roles before the app exists (see `dependsOn`).
+   */
+  readonly identityId: pulumi.Input<string>;
+  /** Resources the app must wait for: the AcrPull (and Key Vault) role assignments. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Ingress reachable from the internet (true, default) or only inside the environment's network. */
+  readonly external?: boolean;
+  /** Port the container listens on. Default 8000. */
+  readonly targetPort?: number;
+  /** CPU cores. Default 0.5. Must pair with `memory` (2 GiB per core). */
+  readonly cpu?: number;
+  /** Memory. Default "1Gi". */
+  readonly memory?: string;
+  /** Fewest replicas, 0 allows scale to zero. Default 0. */
+  readonly minReplicas?: number;
+  /** Most replicas. Default 3. */
+  readonly maxReplicas?: number;
+  /** Concurrent HTTP requests per replica before scaling out. Default 100. */
+  readonly concurrency?: number;
+  /** Plain environment variables (no secrets: use `secrets`). */
+  readonly env?: Record<string, pulumi.Input<string>>;
+  /** Key Vault references exposed as secrets and, optionally, environment variables. Default none. */
+  readonly secrets?: readonly KeyVaultSecretArgs[];
+  /** Probe overrides. Default {@link DEFAULT_PROBES}. */
+  readonly probes?: ProbesArgs;
+  /** Seconds between SIGTERM and SIGKILL, 0–600. Default 30. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Dapr sidecar; default off. */
+  readonly dapr?: DaprArgs;
+  /** Traffic split between revisions; sets activeRevisionsMode to Multiple. Weights must sum to 100. */
+  readonly traffic?: readonly TrafficWeight[];
+  /** Suffix of the revision this deployment creates (lets `traffic` name it). Default: generated by Azure. */
+  readonly revisionSuffix?: string;
+  /** Container name inside the app. Default "app". */
+  readonly containerName?: string;
+  /** Tags for the app. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The app and what callers read from it. */
+export interface CreatedContainerApp {
+  readonly app: app.ContainerApp;
+  /** Ingress host name. */
+  readonly fqdn: pulumi.Output<string>;
+  /** `https://<fqdn>`. */
+  readonly url: pulumi.Output<string>;
+}
+
+function mergeProbe(type: ProbeType, defaults: Required<ProbeSettings>, override: ProbeSettings | undefined): Required<ProbeSettings> {
+  const merged = { ...defaults, ...override };
+  const field = `probes.${type.toLowerCase()}`;
+  checkHttpPath(`${field}.path`, merged.path);
+  checkInteger(`${field}.initialDelaySeconds`, merged.initialDelaySeconds, 0, 60);
+  checkInteger(`${field}.periodSeconds`, merged.periodSeconds, 1, 240);
+  checkInteger(`${field}.timeoutSeconds`, merged.timeoutSeconds, 1, 240);
+  checkInteger(`${field}.failureThreshold`, merged.failureThreshold, 1, 10);
+  checkInteger(`${field}.successThreshold`, merged.successThreshold, 1, type === "Readiness" ? 10 : 1);
+  return merged;
+}
+
+/** The three probes, defaults merged with overrides and validated. */
+export function resolveProbes(probes: ProbesArgs = {}, port = 8000): inputs.app.ContainerAppProbeArgs[] {
+  const entries: Array<[ProbeType, Required<ProbeSettings>]> = [
+    ["Liveness", mergeProbe("Liveness", DEFAULT_PROBES.liveness, probes.liveness)],
+    ["Readiness", mergeProbe("Readiness", DEFAULT_PROBES.readiness, probes.readiness)],
+    ["Startup", mergeProbe("Startup", DEFAULT_PROBES.startup, probes.startup)],
+  ];
+  return entries.map(([type, probe]) => ({
+    type,
+    httpGet: { path: probe.path, port, scheme: "HTTP" },
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
+    failureThreshold: probe.failureThreshold,
+    successThreshold: probe.successThreshold,
+  }));
+}
+
+/** Validates the container app args; throws before anything is registered. */
+export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceGroupName" | "environmentId" | "image" | "registryServer" | "identityId">): void {
+  checkName("containerApp", "containerAppName", args.containerAppName);
+  checkPort("targetPort", args.targetPort ?? 8000);
+  checkCpuMemory(args.cpu ?? 0.5, args.memory ?? "1Gi");
+  checkReplicas(args.minReplicas ?? 0, args.maxReplicas ?? 3);
+  checkConcurrency(args.concurrency ?? 100);
+  checkTerminationGracePeriod(args.terminationGracePeriodSeconds ?? 30);
+  resolveProbes(args.probes, args.targetPort ?? 8000);
+  const secrets = args.secrets ?? [];
+  const secretNames = new Set<string>();
+  secrets.forEach((secret, index) => {
+    if ("value" in (secret as object)) {
+      throw new ValidationError(`secrets[${index}].value`, "<redacted>", "inline secret values are not accepted; reference a Key Vault secret with `keyVaultUrl`");
+    }
+    checkSecretName(`secrets[${index}].name`, secret.name);
+    if (secretNames.has(secret.name)) throw new ValidationError(`secrets[${index}].name`, secret.name, "secret names must be unique");
+    secretNames.add(secret.name);
+    if (typeof secret.keyVaultUrl === "string") checkKeyVaultSecretUrl(`secrets[${index}].keyVaultUrl`, secret.keyVaultUrl);
+  });
+  const envNames = [...Object.keys(args.env ?? {}), ...secrets.flatMap((secret) => (secret.env ? [secret.env] : []))];
+  checkEnvNames("env", envNames);
+  if (args.dapr?.appPort !== undefined) checkPort("dapr.appPort", args.dapr.appPort);
+  if (args.traffic !== undefined) checkTrafficWeights(args.traffic);
+  if (args.revisionSuffix !== undefined && !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(args.revisionSuffix)) {
+    throw new ValidationError("revisionSuffix", args.revisionSuffix, "must be 1-32 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+  }
+  if (args.containerName !== undefined && !/^[a-z0-9]([a-z0-9-]{0,44}[a-z0-9])?$/.test(args.containerName)) {
+    throw new ValidationError("containerName", args.containerName, "must be 1-46 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+  }
+}
+
+/**
+ * Creates the ContainerApp: HTTPS-only ingress, probes, resources, HTTP-concurrency scaling, registry pull
+ * and Key Vault secrets through the user-assigned identity, a system-assigned identity for the app's own
+ * data access, and the grace period. It waits for `dependsOn` (the role grants).
+ */
+export function createContainerApp(name: string, args: ContainerAppArgs, opts: pulumi.CustomResourceOptions): CreatedContainerApp {
+  validateContainerAppArgs(args);
+  const port = args.targetPort ?? 8000;
+  const secrets = args.secrets ?? [];
+  const env: inputs.app.EnvironmentVarArgs[] = [
+    ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+    ...secrets.flatMap((secret) => (secret.env ? [{ name: secret.env, secretRef: secret.name }] : [])),
+  ];
+  const traffic = args.traffic?.map((entry) => ({
+    revisionName: entry.revisionName,
+    latestRevision: entry.latestRevision,
+    weight: entry.weight,
+    label: entry.label,
+  }));
+  const dapr = args.dapr
+    ? {
+        enabled: true,
+        appId: args.dapr.appId ?? args.containerAppName,
+        appPort: args.dapr.appPort ?? port,
+        appProtocol: args.dapr.appProtocol ?? "http",
+        enableApiLogging: args.dapr.enableApiLogging ?? false,
+      }
+    : undefined;
+  const containerApp = new app.ContainerApp(
+    `${name}-app`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      containerAppName: args.containerAppName,
+      managedEnvironmentId: args.environmentId,
+      workloadProfileName: CONSUMPTION_PROFILE,
+      // User-assigned pulls the image: it holds AcrPull before the app exists. System-assigned is the app's own.
+      identity: { type: "SystemAssigned,UserAssigned", userAssignedIdentities: [args.identityId] },
+      configuration: {
+        activeRevisionsMode: traffic ? "Multiple" : "Single",
+        ingress: { external: args.external ?? true, targetPort: port, transport: "auto", allowInsecure: false, traffic },
+        registries: [{ server: args.registryServer, identity: args.identityId }],
+        secrets: secrets.map((secret) => ({ name: secret.name, keyVaultUrl: secret.keyVaultUrl, identity: args.identityId })),
+        dapr,
+      },
+      template: {
+        revisionSuffix: args.revisionSuffix,
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+        containers: [
+          {
+            name: args.containerName ?? "app",
+            image: args.image,
+            resources: { cpu: args.cpu ?? 0.5, memory: args.memory ?? "1Gi" },
+            env,
+            probes: resolveProbes(args.probes, port),
+          },
+        ],
+        scale: {
+          minReplicas: args.minReplicas ?? 0,
+          maxReplicas: args.maxReplicas ?? 3,
+          rules: [{ name: "http-concurrency", http: { metadata: { concurrentRequests: String(args.concurrency ?? 100) } } }],
+        },
+      },
+      tags: args.tags,
+    },
+    { ...opts, dependsOn: mergeDependsOn(opts.dependsOn, args.dependsOn) },
+  );
+  const fqdn = containerApp.configuration.apply((configuration) => configuration?.ingress?.fqdn ?? "");
+  return { app: containerApp, fqdn, url: pulumi.interpolate`https://${fqdn}` };
+}
+
+function mergeDependsOn(
+  first: pulumi.CustomResourceOptions["dependsOn"],
+  second: pulumi.Input<pulumi.Resource>[] | undefined,
+): pulumi.CustomResourceOptions["dependsOn"] {
+  if (!first) return second;
+  if (!second) return first;
+  return pulumi.output(first).apply((resolved) => [...(Array.isArray(resolved) ? resolved : [resolved]), ...second]);
+}

@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import { checkName } from "./naming";
+import { checkOneOf } from "./validation";
+
+/** The workload profile every environment gets: serverless, billed per use. */
+export const CONSUMPTION_PROFILE = "Consumption";
+
+export interface EnvironmentArgs {
+  /** Resource group of the environment. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Azure region; default: the resource group's. */
+  readonly location?: pulumi.Input<string>;
+  /** The environment's Azure name (2-60 lowercase letters, digits, hyphens). */
+  readonly environmentName: string;
+  /** Log Analytics workspace customer id; console and system logs go there. */
+  readonly logAnalyticsCustomerId: pulumi.Input<string>;
+  /** Log Analytics workspace shared key (secret). */
+  readonly logAnalyticsSharedKey: pulumi.Input<string>;
+  /**
+   * App Insights connection string (secret). The managed OpenTelemetry agent forwards the apps' OTLP
+   * traces and logs there (App Insights takes no metrics from the agent).
+   */
+  readonly appInsightsConnectionString: pulumi.Input<string>;
+  /** Put the environment in a VNet. Default: no VNet (Azure-managed network). */
+  readonly vnet?: {
+    /** A subnet of at least /27 delegated to Microsoft.App/environments. */
+    readonly infrastructureSubnetId: pulumi.Input<string>;
+    /** True: only a private static IP, no public endpoint. Default false. */
+    readonly internal?: boolean;
+  };
+  /** "Enabled" or "Disabled" public traffic to the environment. Default: Azure's ("Enabled"). */
+  readonly publicNetworkAccess?: "Enabled" | "Disabled";
+  /** Encrypt traffic between apps inside the environment. Default false. */
+  readonly peerTrafficEncryption?: boolean;
+  /** Spread across availability zones (needs a VNet). Default false. */
+  readonly zoneRedundant?: boolean;
+  /** Tags for the environment. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Validates the environment args; throws before anything is registered. */
+export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "environmentName" | "publicNetworkAccess">): void {
+  checkName("managedEnvironment", "environmentName", args.environmentName);
+  if (args.publicNetworkAccess !== undefined) {
+    checkOneOf("publicNetworkAccess", args.publicNetworkAccess, ["Enabled", "Disabled"]);
+  }
+}
+
+/**
+ * Creates a workload-profiles ManagedEnvironment (Consumption profile) that sends logs to Log Analytics and
+ * runs the managed OpenTelemetry agent with App Insights as the destination for traces and logs.
+ */
+export function createManagedEnvironment(name: string, args: EnvironmentArgs, opts: pulumi.CustomResourceOptions): app.ManagedEnvironment {
+  validateEnvironmentArgs(args);
+  return new app.ManagedEnvironment(
+    `${name}-env`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      environmentName: args.environmentName,
+      workloadProfiles: [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }],
+      appLogsConfiguration: {
+        destination: "log-analytics",
+        logAnalyticsConfiguration: {
+          customerId: args.logAnalyticsCustomerId,
+          sharedKey: pulumi.secret(args.logAnalyticsSharedKey),
+        },
+      },
+      appInsightsConfiguration: { connectionString: pulumi.secret(args.appInsightsConnectionString) },
+      openTelemetryConfiguration: {
+        tracesConfiguration: { destinations: ["appInsights"] },
+        logsConfiguration: { destinations: ["appInsights"] },
+      },
+      vnetConfiguration: args.vnet
+        ? { infrastructureSubnetId: args.vnet.infrastructureSubnetId, internal: args.vnet.internal ?? false }
+        : undefined,
+      publicNetworkAccess: args.publicNetworkAccess,
+      peerTrafficConfiguration: { encryption: { enabled: args.peerTrafficEncryption ?? false } },
+      zoneRedundant: args.zoneRedundant ?? false,
+      tags: args.tags,
+    },
+    opts,
+  );
+}

@@ -1,0 +1,115 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { ACR_REFRESH_TOKEN_USERNAME, AcrTokenExchange, exchangeAcrRefreshToken } from "./acrToken";
+import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
+import { checkName } from "./naming";
+import { ValidationError, checkOneOf } from "./validation";
+
+export type RegistrySku = "Basic" | "Standard" | "Premium";
+
+export interface RegistryArgs {
+  /** Resource group of the registry. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Azure region; default: the resource group's. */
+  readonly location?: pulumi.Input<string>;
+  /** The registry's Azure name: 5-50 letters and digits, globally unique. */
+  readonly registryName: string;
+  /** SKU. Default "Basic". Private endpoints, IP rules and zone redundancy need "Premium". */
+  readonly sku?: RegistrySku;
+  /**
+   * "Enabled" (default) or "Disabled". A registry with public access disabled can only be pushed to from
+   * inside its network or from an address in `allowedIpRanges`.
+   */
+  readonly publicNetworkAccess?: "Enabled" | "Disabled";
+  /**
+   * IP addresses or CIDR ranges allowed through the registry firewall (e.g. the deployer's, so a build
+   * outside the VNet can push); everything else is denied. Premium only. Default: no firewall rules.
+   */
+  readonly allowedIpRanges?: readonly string[];
+  /** Spread the registry across availability zones. Premium only. Default false. */
+  readonly zoneRedundancy?: boolean;
+  /** Tags for the registry. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+const IPV4_OR_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([0-9]|[12]\d|3[0-2]))?$/;
+
+/** Validates the registry args; throws before anything is registered. */
+export function validateRegistryArgs(args: RegistryArgs): void {
+  checkName("containerRegistry", "registryName", args.registryName);
+  const sku = args.sku ?? "Basic";
+  checkOneOf("registrySku", sku, ["Basic", "Standard", "Premium"]);
+  if (args.publicNetworkAccess !== undefined) {
+    checkOneOf("publicNetworkAccess", args.publicNetworkAccess, ["Enabled", "Disabled"]);
+  }
+  for (const range of args.allowedIpRanges ?? []) {
+    if (!IPV4_OR_CIDR.test(range)) throw new ValidationError("allowedIpRanges", range, "each entry must be an IPv4 address or CIDR range");
+  }
+  if ((args.allowedIpRanges?.length ?? 0) > 0 && sku !== "Premium") {
+    throw new ValidationError("registrySku", sku, "registry IP rules (`allowedIpRanges`) need the Premium SKU");
+  }
+  if (args.zoneRedundancy && sku !== "Premium") {
+    throw new ValidationError("registrySku", sku, "registry zone redundancy needs the Premium SKU");
+  }
+}
+
+/** Creates a container registry with the admin user and anonymous pull off: pulls and pushes use Entra identities. */
+export function createRegistry(name: string, args: RegistryArgs, opts: pulumi.CustomResourceOptions): containerregistry.Registry {
+  validateRegistryArgs(args);
+  const ranges = args.allowedIpRanges ?? [];
+  return new containerregistry.Registry(
+    `${name}-acr`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      registryName: args.registryName,
+      sku: { name: args.sku ?? "Basic" },
+      adminUserEnabled: false,
+      anonymousPullEnabled: false,
+      publicNetworkAccess: args.publicNetworkAccess ?? "Enabled",
+      networkRuleSet:
+        ranges.length > 0
+          ? { defaultAction: "Deny", ipRules: ranges.map((range) => ({ action: "Allow", iPAddressOrRange: range })) }
+          : undefined,
+      zoneRedundancy: args.zoneRedundancy ? "Enabled" : "Disabled",
+      tags: args.tags,
+    },
+    opts,
+  );
+}
+
+/** Grants AcrPull on the registry (not the group) to a principal, e.g. the app's user-assigned identity. */
+export function grantPull(
+  name: string,
+  registry: containerregistry.Registry,
+  principalId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+  return grantRole(name, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.AcrPull, scope: registry.id }, opts);
+}
+
+/** Docker registry credentials as @pulumi/docker-build takes them. */
+export interface PushCredentials {
+  readonly address: pulumi.Output<string>;
+  readonly username: string;
+  /** The ACR refresh token, secret. */
+  readonly password: pulumi.Output<string>;
+}
+
+/**
+ * Push credentials without an admin user: the deploying identity's Entra token (azure-native's
+ * getClientToken) exchanged at the registry for a refresh token. The password is a secret.
+ */
+export function pushCredentials(
+  loginServer: pulumi.Input<string>,
+  opts: { parent?: pulumi.Resource; exchange?: AcrTokenExchange } = {},
+): PushCredentials {
+  const exchange = opts.exchange ?? ((request) => exchangeAcrRefreshToken(request));
+  const client = authorization.getClientConfigOutput({ parent: opts.parent });
+  const token = authorization.getClientTokenOutput({}, { parent: opts.parent });
+  const password = pulumi
+    .all([loginServer, client.tenantId, token.token])
+    .apply(([server, tenantId, accessToken]) => exchange({ loginServer: server, tenantId, accessToken }));
+  return { address: pulumi.output(loginServer), username: ACR_REFRESH_TOKEN_USERNAME, password: pulumi.secret(password) };
+}
