@@ -209,6 +209,11 @@ export function azureMocks(preview: boolean): pulumi.runtime.Mocks {
           };
         case "azure-native:authorization:getClientToken":
           return { token: "mock-entra-access-token" };
+        case "azure-native:operationalinsights:getSharedKeys":
+          return {
+            primarySharedKey: `mock-primary-key-${stableHex(`key:${String(args.inputs.workspaceName)}`, 16)}`,
+            secondarySharedKey: `mock-secondary-key-${stableHex(`key2:${String(args.inputs.workspaceName)}`, 16)}`,
+          };
         case "azure-native:resources:getResourceGroup":
           return {
             id: `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/${String(args.inputs.resourceGroupName)}`,
