@@ -1,3 +1,5 @@
+import { ValidationError } from "./validation";
+
 /**
  * Pure IPv4 CIDR arithmetic and the subnet rules Azure Container Apps imposes, checked before any
  * resource is registered so a bad plan fails in `pulumi preview` rather than twenty minutes into `up`.
@@ -50,7 +52,7 @@ function maskOf(prefixLength: number): number {
 }
 
 /**
- * Parses `a.b.c.d/n`. Throws an Error naming the field, the value and the rule when the text is not a
+ * Parses `a.b.c.d/n`. Throws a ValidationError naming the field, the value and the rule when the text is not a
  * well-formed IPv4 CIDR or has host bits set (Azure rejects `10.0.0.1/24`; it means `10.0.0.0/24`).
  */
 export function parseCidr(field: string, value: string): Cidr {
@@ -59,15 +61,19 @@ export function parseCidr(field: string, value: string): Cidr {
   const prefixLength = match ? Number(match[5]) : NaN;
   const canonical = match ? match.slice(1, 6).every((part) => String(Number(part)) === part) : false;
   if (!match || !canonical || octets.some((octet) => octet > 255) || prefixLength > 32) {
-    throw new Error(
-      `\`${field}\` is ${JSON.stringify(value)}: an address range must be an IPv4 CIDR, four octets 0–255 (no leading zeros) and a prefix length 0–32, as in 10.0.0.0/16.`,
+    throw new ValidationError(
+      field,
+      value,
+      "an address range must be an IPv4 CIDR, four octets 0–255 (no leading zeros) and a prefix length 0–32, as in 10.0.0.0/16",
     );
   }
   const address = octets.reduce((total, octet) => total * 256 + octet, 0) >>> 0;
   const network = (address & maskOf(prefixLength)) >>> 0;
   if (network !== address) {
-    throw new Error(
-      `\`${field}\` is ${JSON.stringify(value)}: an address range must start at its network address; did you mean ${ipToText(network)}/${prefixLength}?`,
+    throw new ValidationError(
+      field,
+      value,
+      `an address range must start at its network address, here ${ipToText(network)}/${prefixLength}`,
     );
   }
   return { text: value, network, prefixLength };
@@ -134,14 +140,14 @@ export interface ValidatedSubnetPlan {
  * the environment kind (workload-profiles ≥ /27, consumption-only ≥ /23) and delegated accordingly (to
  * Microsoft.App/environments, or not at all); the endpoints subnet ≥ /28 and not delegated; each subnet
  * inside the VNet; the subnets not overlapping each other nor the ranges ACA reserves.
- * Throws an Error naming the field, the value and the rule.
+ * Throws a ValidationError naming the field, the value and the rule.
  */
 export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
   const addressSpace = (plan.addressSpace?.prefixes ?? []).map((prefix, index) =>
     parseCidr(`${plan.addressSpace!.field}[${index}]`, prefix),
   );
   if (plan.addressSpace && addressSpace.length === 0) {
-    throw new Error(`\`${plan.addressSpace.field}\` is []: a virtual network needs at least one address prefix.`);
+    throw new ValidationError(plan.addressSpace.field, [], "a virtual network needs at least one address prefix");
   }
   const infrastructure = parseCidr(plan.infrastructure.field, plan.infrastructure.addressPrefix);
   const privateEndpoints = plan.privateEndpoints
@@ -151,8 +157,10 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
   addressSpace.forEach((prefix, index) => {
     const clash = addressSpace.findIndex((other, otherIndex) => otherIndex > index && overlaps(prefix, other));
     if (clash >= 0) {
-      throw new Error(
-        `\`${plan.addressSpace!.field}\` has ${prefix.text} and ${addressSpace[clash]!.text}: the prefixes of a virtual network's address space must not overlap.`,
+      throw new ValidationError(
+        plan.addressSpace!.field,
+        plan.addressSpace!.prefixes,
+        `the prefixes of a virtual network's address space must not overlap; ${prefix.text} and ${addressSpace[clash]!.text} do`,
       );
     }
   });
@@ -166,15 +174,19 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
   if (plan.addressSpace) {
     for (const [planned, cidr] of subnets) {
       if (!addressSpace.some((prefix) => contains(prefix, cidr))) {
-        throw new Error(
-          `\`${planned.field}\` is ${JSON.stringify(planned.addressPrefix)}: a subnet must lie inside the virtual network's address space (${addressSpace.map((p) => p.text).join(", ")}).`,
+        throw new ValidationError(
+          planned.field,
+          planned.addressPrefix,
+          `a subnet must lie inside the virtual network's address space (${addressSpace.map((p) => p.text).join(", ")})`,
         );
       }
     }
   }
   if (privateEndpoints && plan.privateEndpoints && overlaps(infrastructure, privateEndpoints)) {
-    throw new Error(
-      `\`${plan.privateEndpoints.field}\` is ${JSON.stringify(plan.privateEndpoints.addressPrefix)}: it overlaps \`${plan.infrastructure.field}\` (${plan.infrastructure.addressPrefix}); subnets of one virtual network must not overlap.`,
+    throw new ValidationError(
+      plan.privateEndpoints.field,
+      plan.privateEndpoints.addressPrefix,
+      `subnets of one virtual network must not overlap, and this one overlaps \`${plan.infrastructure.field}\` (${plan.infrastructure.addressPrefix})`,
     );
   }
   for (const [planned, cidr] of subnets) {
@@ -182,8 +194,10 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
       overlaps(range, cidr),
     );
     if (reserved) {
-      throw new Error(
-        `\`${planned.field}\` is ${JSON.stringify(planned.addressPrefix)}: it overlaps ${reserved.text}, which Azure Container Apps reserves for its own infrastructure.`,
+      throw new ValidationError(
+        planned.field,
+        planned.addressPrefix,
+        `a subnet must not overlap ${reserved.text}, which Azure Container Apps reserves for its own infrastructure`,
       );
     }
   }
@@ -193,32 +207,42 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
 function checkInfrastructureSubnet(kind: EnvironmentKind, planned: PlannedSubnet, cidr: Cidr): void {
   const maxPrefix = INFRASTRUCTURE_SUBNET_MAX_PREFIX[kind];
   if (cidr.prefixLength > maxPrefix) {
-    throw new Error(
-      `\`${planned.field}\` is ${JSON.stringify(planned.addressPrefix)}: a ${kind} environment needs an infrastructure subnet of /${maxPrefix} or larger (${2 ** (32 - maxPrefix)} addresses); /${cidr.prefixLength} holds ${addressCount(cidr)}.`,
+    throw new ValidationError(
+      planned.field,
+      planned.addressPrefix,
+      `a ${kind} environment needs an infrastructure subnet of /${maxPrefix} or larger (${2 ** (32 - maxPrefix)} addresses); /${cidr.prefixLength} holds ${addressCount(cidr)}`,
     );
   }
   const delegationField = planned.delegationField ?? `${planned.field} delegation`;
   if (kind === "workload-profiles" && planned.delegation !== CONTAINER_APPS_DELEGATION) {
-    throw new Error(
-      `\`${delegationField}\` is ${JSON.stringify(planned.delegation ?? null)}: a workload-profiles environment needs its infrastructure subnet delegated to ${CONTAINER_APPS_DELEGATION}.`,
+    throw new ValidationError(
+      delegationField,
+      planned.delegation ?? null,
+      `a workload-profiles environment needs its infrastructure subnet delegated to ${CONTAINER_APPS_DELEGATION}`,
     );
   }
   if (kind === "consumption-only" && planned.delegation !== undefined) {
-    throw new Error(
-      `\`${delegationField}\` is ${JSON.stringify(planned.delegation)}: a consumption-only environment needs an infrastructure subnet that is not delegated to any service.`,
+    throw new ValidationError(
+      delegationField,
+      planned.delegation,
+      "a consumption-only environment needs an infrastructure subnet that is not delegated to any service",
     );
   }
 }
 
 function checkPrivateEndpointsSubnet(planned: PlannedSubnet, cidr: Cidr): void {
   if (cidr.prefixLength > PRIVATE_ENDPOINTS_SUBNET_MAX_PREFIX) {
-    throw new Error(
-      `\`${planned.field}\` is ${JSON.stringify(planned.addressPrefix)}: the private endpoints subnet needs /${PRIVATE_ENDPOINTS_SUBNET_MAX_PREFIX} or larger (four endpoint addresses plus the five Azure reserves); /${cidr.prefixLength} holds ${addressCount(cidr)}.`,
+    throw new ValidationError(
+      planned.field,
+      planned.addressPrefix,
+      `the private endpoints subnet needs /${PRIVATE_ENDPOINTS_SUBNET_MAX_PREFIX} or larger (four endpoint addresses plus the five Azure reserves); /${cidr.prefixLength} holds ${addressCount(cidr)}`,
     );
   }
   if (planned.delegation !== undefined) {
-    throw new Error(
-      `\`${planned.delegationField ?? `${planned.field} delegation`}\` is ${JSON.stringify(planned.delegation)}: private endpoints cannot be placed in a delegated subnet.`,
+    throw new ValidationError(
+      planned.delegationField ?? `${planned.field} delegation`,
+      planned.delegation,
+      "private endpoints cannot be placed in a delegated subnet",
     );
   }
 }

@@ -8,6 +8,7 @@ import {
   validateSubnetPlan,
   type SubnetPlan,
 } from "../../components/subnets";
+import { ValidationError } from "../../components/validation";
 
 const cidr = (text: string) => parseCidr("test", text);
 
@@ -53,13 +54,13 @@ describe("CIDR parsing", () => {
     [""],
   ])("rejects %j naming the field, the value and the CIDR rule", (text) => {
     expect(() => parseCidr("network.addressSpace[0]", text)).toThrow(
-      `\`network.addressSpace[0]\` is ${JSON.stringify(text)}: an address range must be an IPv4 CIDR`,
+      `Invalid \`network.addressSpace[0]\`: ${JSON.stringify(text)}; an address range must be an IPv4 CIDR`,
     );
   });
 
   it("rejects a block with host bits set and names the network address meant", () => {
     expect(() => parseCidr("network.infrastructureSubnetPrefix", "10.0.1.0/23")).toThrow(
-      '`network.infrastructureSubnetPrefix` is "10.0.1.0/23": an address range must start at its network address; did you mean 10.0.0.0/23?',
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.1.0/23"; an address range must start at its network address, here 10.0.0.0/23.',
     );
   });
 
@@ -107,7 +108,7 @@ describe("the subnet plan of a private topology", () => {
     expect(() =>
       validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/28" } })),
     ).toThrow(
-      '`network.infrastructureSubnetPrefix` is "10.0.0.0/28": a workload-profiles environment needs an infrastructure subnet of /27 or larger (32 addresses); /28 holds 16.',
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/28"; a workload-profiles environment needs an infrastructure subnet of /27 or larger (32 addresses); /28 holds 16.',
     );
   });
 
@@ -115,14 +116,14 @@ describe("the subnet plan of a private topology", () => {
     expect(() =>
       validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, delegation: undefined } })),
     ).toThrow(
-      "`network.infrastructureSubnetDelegation` is null: a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments.",
+      "Invalid `network.infrastructureSubnetDelegation`: null; a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments.",
     );
   });
 
   it("rejects a workload-profiles infrastructure subnet delegated to another service", () => {
     expect(() =>
       validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, delegation: "Microsoft.Web/serverFarms" } })),
-    ).toThrow('`network.infrastructureSubnetDelegation` is "Microsoft.Web/serverFarms": a workload-profiles environment');
+    ).toThrow('Invalid `network.infrastructureSubnetDelegation`: "Microsoft.Web/serverFarms"; a workload-profiles environment');
   });
 
   it("accepts a consumption-only infrastructure subnet of /23 that is not delegated", () => {
@@ -142,20 +143,20 @@ describe("the subnet plan of a private topology", () => {
         }),
       ),
     ).toThrow(
-      '`network.infrastructureSubnetPrefix` is "10.0.0.0/24": a consumption-only environment needs an infrastructure subnet of /23 or larger (512 addresses); /24 holds 256.',
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/24"; a consumption-only environment needs an infrastructure subnet of /23 or larger (512 addresses); /24 holds 256.',
     );
   });
 
   it("rejects a consumption-only infrastructure subnet that is delegated", () => {
     expect(() => validateSubnetPlan(plan({ environmentKind: "consumption-only" }))).toThrow(
-      '`network.infrastructureSubnetDelegation` is "Microsoft.App/environments": a consumption-only environment needs an infrastructure subnet that is not delegated to any service.',
+      'Invalid `network.infrastructureSubnetDelegation`: "Microsoft.App/environments"; a consumption-only environment needs an infrastructure subnet that is not delegated to any service.',
     );
   });
 
   it("rejects a private endpoints subnet smaller than /28", () => {
     expect(() =>
       validateSubnetPlan(plan({ privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "10.0.2.0/29" } })),
-    ).toThrow('`network.privateEndpointsSubnetPrefix` is "10.0.2.0/29": the private endpoints subnet needs /28 or larger');
+    ).toThrow('Invalid `network.privateEndpointsSubnetPrefix`: "10.0.2.0/29"; the private endpoints subnet needs /28 or larger');
   });
 
   it("rejects a delegated private endpoints subnet", () => {
@@ -171,7 +172,7 @@ describe("the subnet plan of a private topology", () => {
         }),
       ),
     ).toThrow(
-      '`existingNetwork.privateEndpointsSubnetDelegation` is "Microsoft.App/environments": private endpoints cannot be placed in a delegated subnet.',
+      'Invalid `existingNetwork.privateEndpointsSubnetDelegation`: "Microsoft.App/environments"; private endpoints cannot be placed in a delegated subnet.',
     );
   });
 
@@ -179,7 +180,7 @@ describe("the subnet plan of a private topology", () => {
     expect(() =>
       validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.1.0.0/23" } })),
     ).toThrow(
-      '`network.infrastructureSubnetPrefix` is "10.1.0.0/23": a subnet must lie inside the virtual network\'s address space (10.0.0.0/16).',
+      'Invalid `network.infrastructureSubnetPrefix`: "10.1.0.0/23"; a subnet must lie inside the virtual network\'s address space (10.0.0.0/16).',
     );
   });
 
@@ -192,7 +193,7 @@ describe("the subnet plan of a private topology", () => {
           privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "10.0.2.0/23" },
         }),
       ),
-    ).toThrow('`network.privateEndpointsSubnetPrefix` is "10.0.2.0/23": a subnet must lie inside');
+    ).toThrow('Invalid `network.privateEndpointsSubnetPrefix`: "10.0.2.0/23"; a subnet must lie inside');
   });
 
   it("accepts subnets spread over several address prefixes of one network", () => {
@@ -210,32 +211,34 @@ describe("the subnet plan of a private topology", () => {
     expect(() =>
       validateSubnetPlan(plan({ privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "10.0.1.0/24" } })),
     ).toThrow(
-      '`network.privateEndpointsSubnetPrefix` is "10.0.1.0/24": it overlaps `network.infrastructureSubnetPrefix` (10.0.0.0/23); subnets of one virtual network must not overlap.',
+      'Invalid `network.privateEndpointsSubnetPrefix`: "10.0.1.0/24"; subnets of one virtual network must not overlap, and this one overlaps `network.infrastructureSubnetPrefix` (10.0.0.0/23).',
     );
   });
 
   it("rejects overlapping prefixes in the virtual network's address space", () => {
     expect(() =>
       validateSubnetPlan(plan({ addressSpace: { field: "network.addressSpace", prefixes: ["10.0.0.0/16", "10.0.128.0/17"] } })),
-    ).toThrow("`network.addressSpace` has 10.0.0.0/16 and 10.0.128.0/17: the prefixes of a virtual network's address space must not overlap.");
+    ).toThrow(
+      'Invalid `network.addressSpace`: ["10.0.0.0/16","10.0.128.0/17"]; the prefixes of a virtual network\'s address space must not overlap; 10.0.0.0/16 and 10.0.128.0/17 do.',
+    );
   });
 
   it("rejects an empty address space", () => {
     expect(() => validateSubnetPlan(plan({ addressSpace: { field: "network.addressSpace", prefixes: [] } }))).toThrow(
-      "`network.addressSpace` is []: a virtual network needs at least one address prefix.",
+      "Invalid `network.addressSpace`: []; a virtual network needs at least one address prefix.",
     );
   });
 
   it("rejects a malformed address space entry by its index", () => {
     expect(() =>
       validateSubnetPlan(plan({ addressSpace: { field: "network.addressSpace", prefixes: ["10.0.0.0/16", "10.1.0.0/"] } })),
-    ).toThrow('`network.addressSpace[1]` is "10.1.0.0/": an address range must be an IPv4 CIDR');
+    ).toThrow('Invalid `network.addressSpace[1]`: "10.1.0.0/"; an address range must be an IPv4 CIDR');
   });
 
   it("rejects a malformed subnet prefix", () => {
     expect(() =>
       validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.300/23" } })),
-    ).toThrow('`network.infrastructureSubnetPrefix` is "10.0.0.300/23": an address range must be an IPv4 CIDR');
+    ).toThrow('Invalid `network.infrastructureSubnetPrefix`: "10.0.0.300/23"; an address range must be an IPv4 CIDR');
   });
 
   it("rejects a subnet in a range Azure Container Apps reserves", () => {
@@ -248,8 +251,20 @@ describe("the subnet plan of a private topology", () => {
         }),
       ),
     ).toThrow(
-      '`network.infrastructureSubnetPrefix` is "172.30.0.0/23": it overlaps 172.30.0.0/16, which Azure Container Apps reserves for its own infrastructure.',
+      'Invalid `network.infrastructureSubnetPrefix`: "172.30.0.0/23"; a subnet must not overlap 172.30.0.0/16, which Azure Container Apps reserves for its own infrastructure.',
     );
+  });
+
+  it("reports a broken rule as a ValidationError carrying the field and the value", () => {
+    let caught: unknown;
+    try {
+      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/29" } }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).field).toBe("network.infrastructureSubnetPrefix");
+    expect((caught as ValidationError).value).toBe("10.0.0.0/29");
   });
 
   it("checks only what is declared for an existing network", () => {
