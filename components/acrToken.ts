@@ -49,7 +49,8 @@ export async function exchangeAcrRefreshToken(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error);
+    const timedOut = (error as { name?: unknown } | null)?.name === "TimeoutError";
+    const reason = timedOut ? `no answer within ${timeoutMs} ms` : String(error);
     throw new Error(`ACR token exchange at ${url} failed: ${reason}`, { cause: error });
   }
   const text = await response.text();

@@ -7,3 +7,4 @@ export * from "./registry";
 export * from "./image";
 export * from "./environment";
 export * from "./containerApp";
+export * from "./publicContainerApp";
