@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import { checkName } from "./naming";
-import { checkOneOf } from "./validation";
+import { ValidationError, checkOneOf } from "./validation";
 
 /** The workload profile every environment gets: serverless, billed per use. */
 export const CONSUMPTION_PROFILE = "Consumption";
@@ -40,8 +40,11 @@ export interface EnvironmentArgs {
 }
 
 /** Validates the environment args; throws before anything is registered. */
-export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "environmentName" | "publicNetworkAccess">): void {
+export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "environmentName" | "publicNetworkAccess" | "vnet" | "zoneRedundant">): void {
   checkName("managedEnvironment", "environmentName", args.environmentName);
+  if (args.zoneRedundant && !args.vnet) {
+    throw new ValidationError("zoneRedundant", true, "zone redundancy needs `vnet` (an infrastructure subnet)");
+  }
   if (args.publicNetworkAccess !== undefined) {
     checkOneOf("publicNetworkAccess", args.publicNetworkAccess, ["Enabled", "Disabled"]);
   }
