@@ -662,65 +662,74 @@ export interface PolicyVerdict {
   /** Every mandatory diagnostic, resource and stack level. */
   mandatory: PolicyDiagnostic[];
   passed: boolean;
+  /** Pack start-up; Remediate + Analyze over all resources; AnalyzeStack; everything after start-up. */
   timings: { startupMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
 }
 
-export interface EvaluateOptions extends StartOptions {
+export interface JudgeOptions {
   config?: PolicyPackConfig;
   stack?: StackContext;
 }
 
+export interface EvaluateOptions extends StartOptions, JudgeOptions {}
+
 /**
- * Judges recorded resources as `pulumi preview --policy-pack` does: for each resource, Remediate then
- * Analyze the (possibly remediated) properties; then AnalyzeStack over all of them.
+ * Judges recorded resources as `pulumi preview --policy-pack` does, with a pack already started:
+ * GetAnalyzerInfo, Configure, ConfigureStack; for each resource Remediate then Analyze the (possibly
+ * remediated) properties; then AnalyzeStack over all of them.
  */
-export async function evaluate(resources: readonly AnalyzableResource[], options: EvaluateOptions): Promise<PolicyVerdict> {
+export async function judge(runner: PolicyRunner, resources: readonly AnalyzableResource[], options: JudgeOptions = {}): Promise<PolicyVerdict> {
   const began = process.hrtime.bigint();
+  const info = await runner.analyzerInfo();
+  const config = await runner.configure(options.config);
+  const first = resources[0] ? parseUrn(resources[0].urn) : { project: "project", stack: "stack" };
+  await runner.configureStack(options.stack ?? { project: first.project, stack: first.stack, dryRun: true });
+  const analyzed = process.hrtime.bigint();
+  const remediated = new Map<string, Record<string, unknown>>();
+  const verdicts: ResourceVerdict[] = [];
+  for (const resource of resources) {
+    let properties = analyzerProperties(resource.wireInputs);
+    const remediations = await runner.remediate(resource, properties);
+    for (const remediation of remediations) {
+      if (remediation.properties) properties = remediation.properties;
+    }
+    if (remediations.some((r) => r.properties)) remediated.set(resource.urn, properties);
+    const diagnostics = await runner.analyze(resource, properties);
+    verdicts.push({ urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, diagnostics, remediations });
+  }
+  const stackBegan = process.hrtime.bigint();
+  const stackDiagnostics = await runner.analyzeStack(resources, remediated);
+  const ended = process.hrtime.bigint();
+  const stack: PolicyDiagnostic[] = [];
+  for (const diagnostic of stackDiagnostics) {
+    const owner = verdicts.find((v) => v.urn === diagnostic.urn);
+    if (owner) owner.diagnostics.push(diagnostic);
+    else stack.push(diagnostic);
+  }
+  const all = [...verdicts.flatMap((v) => v.diagnostics), ...stack];
+  const mandatory = all.filter((d) => d.enforcementLevel === "mandatory");
+  return {
+    pack: { name: info.name, version: info.version },
+    config,
+    resources: verdicts,
+    stack,
+    logs: runner.logs,
+    mandatory,
+    passed: mandatory.length === 0,
+    timings: {
+      startupMs: runner.startupMs,
+      analyzeMs: Number(stackBegan - analyzed) / 1e6,
+      analyzeStackMs: Number(ended - stackBegan) / 1e6,
+      totalMs: Number(ended - began) / 1e6,
+    },
+  };
+}
+
+/** Starts the pack, judges the resources with it and stops it. */
+export async function evaluate(resources: readonly AnalyzableResource[], options: EvaluateOptions): Promise<PolicyVerdict> {
   const runner = await PolicyRunner.start(options);
   try {
-    const info = await runner.analyzerInfo();
-    const config = await runner.configure(options.config);
-    const first = resources[0] ? parseUrn(resources[0].urn) : { project: "project", stack: "stack" };
-    await runner.configureStack(options.stack ?? { project: first.project, stack: first.stack, dryRun: true });
-    const analyzed = process.hrtime.bigint();
-    const remediated = new Map<string, Record<string, unknown>>();
-    const verdicts: ResourceVerdict[] = [];
-    for (const resource of resources) {
-      let properties = analyzerProperties(resource.wireInputs);
-      const remediations = await runner.remediate(resource, properties);
-      for (const remediation of remediations) {
-        if (remediation.properties) properties = remediation.properties;
-      }
-      if (remediations.some((r) => r.properties)) remediated.set(resource.urn, properties);
-      const diagnostics = await runner.analyze(resource, properties);
-      verdicts.push({ urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, diagnostics, remediations });
-    }
-    const stackBegan = process.hrtime.bigint();
-    const stackDiagnostics = await runner.analyzeStack(resources, remediated);
-    const ended = process.hrtime.bigint();
-    const stack: PolicyDiagnostic[] = [];
-    for (const diagnostic of stackDiagnostics) {
-      const owner = verdicts.find((v) => v.urn === diagnostic.urn);
-      if (owner) owner.diagnostics.push(diagnostic);
-      else stack.push(diagnostic);
-    }
-    const all = [...verdicts.flatMap((v) => v.diagnostics), ...stack];
-    const mandatory = all.filter((d) => d.enforcementLevel === "mandatory");
-    return {
-      pack: { name: info.name, version: info.version },
-      config,
-      resources: verdicts,
-      stack,
-      logs: runner.logs,
-      mandatory,
-      passed: mandatory.length === 0,
-      timings: {
-        startupMs: runner.startupMs,
-        analyzeMs: Number(stackBegan - analyzed) / 1e6,
-        analyzeStackMs: Number(ended - stackBegan) / 1e6,
-        totalMs: Number(ended - began) / 1e6,
-      },
-    };
+    return await judge(runner, resources, options);
   } finally {
     await runner.stop();
   }

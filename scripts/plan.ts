@@ -1,0 +1,331 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  PolicyDiagnostic,
+  PolicyPackConfig,
+  PolicyRunner,
+  PolicyVerdict,
+  ResourceVerdict,
+  judge,
+} from "../test/harness/policyRunner";
+import { ProgramError, RecordedResource, record } from "../test/harness/recorder";
+
+const REPOSITORY = path.resolve(__dirname, "..");
+const BASELINE_VARIABLE = "PULUMI_ACA_BASELINE";
+
+export const USAGE = `Usage: npm run plan -- <program dir> [options]
+
+Runs a Pulumi program under Azure-like mocks in preview mode and judges every resource it registers with
+the policy pack, as \`pulumi preview --policy-pack policies\` would. No Azure account or Pulumi CLI needed.
+
+Options:
+  --baseline public|private   judge against this baseline (default: the pack's, i.e. $${BASELINE_VARIABLE} or public)
+  --config <file>             policy pack config JSON, as for \`pulumi preview --policy-pack-config\`
+  --json                      print the verdict as JSON instead of the tree
+  --stack <name>              stack name; reads Pulumi.<name>.yaml config when present (default: dev)
+  --policy-pack <dir>         the pack to run (default: policies/ of this repository)
+  -h, --help                  show this help
+
+Exit status: 0 when no mandatory policy is violated, 1 when one is, 2 when the plan could not run.`;
+
+export interface PlanOptions {
+  programDir: string;
+  baseline?: "public" | "private";
+  configFile?: string;
+  json: boolean;
+  stack: string;
+  packDir: string;
+}
+
+class UsageError extends Error {}
+
+export function parseArguments(argv: readonly string[]): PlanOptions | "help" {
+  const options: Partial<PlanOptions> = { json: false, stack: "dev", packDir: path.join(REPOSITORY, "policies") };
+  const value = (index: number, flag: string): string => {
+    const given = argv[index];
+    if (given === undefined || given.startsWith("--")) throw new UsageError(`${flag} needs a value.`);
+    return given;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    const [flag, inline] = argument.startsWith("--") && argument.includes("=") ? argument.split(/=(.*)/s, 2) : [argument, undefined];
+    const next = (): string => inline ?? value(++i, flag!);
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return "help";
+      case "--json":
+        options.json = true;
+        break;
+      case "--baseline": {
+        const baseline = next();
+        if (baseline !== "public" && baseline !== "private") throw new UsageError(`--baseline must be public or private, not "${baseline}".`);
+        options.baseline = baseline;
+        break;
+      }
+      case "--config":
+        options.configFile = path.resolve(next());
+        break;
+      case "--stack":
+        options.stack = next();
+        break;
+      case "--policy-pack":
+        options.packDir = path.resolve(next());
+        break;
+      default:
+        if (flag!.startsWith("-")) throw new UsageError(`Unknown option ${flag}.`);
+        if (options.programDir) throw new UsageError(`One program directory only; given ${options.programDir} and ${flag}.`);
+        options.programDir = path.resolve(flag!);
+    }
+  }
+  if (!options.programDir) throw new UsageError("Give the program directory, e.g. npm run plan -- examples/public.");
+  return options as PlanOptions;
+}
+
+interface Program {
+  dir: string;
+  project: string;
+  entry: string;
+  config: Record<string, string>;
+  secretConfig: string[];
+}
+
+/** Reads Pulumi.yaml (project name, `main`) and the stack's Pulumi.<stack>.yaml config, as the CLI does. */
+export function loadProgram(dir: string, stack: string): Program {
+  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  if (!projectFile) throw new UsageError(`${dir} is not a Pulumi program: it has no Pulumi.yaml.`);
+  const project = readYaml(projectFile) as { name?: unknown; main?: unknown };
+  if (typeof project.name !== "string" || project.name === "") throw new UsageError(`${projectFile} has no project name.`);
+  const mainDir = typeof project.main === "string" ? path.resolve(dir, project.main) : dir;
+  const entry = resolveEntry(mainDir);
+  if (!entry) throw new UsageError(`${dir} has no program entry point (index.ts, index.js or package.json main).`);
+
+  const config: Record<string, string> = {};
+  const secretConfig: string[] = [];
+  const stackFile = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  const stackConfig = stackFile ? ((readYaml(stackFile) as { config?: Record<string, unknown> }).config ?? {}) : {};
+  for (const [rawKey, rawValue] of Object.entries(stackConfig)) {
+    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    if (rawValue && typeof rawValue === "object" && "secure" in rawValue) {
+      // Encrypted values cannot be read offline; the program sees a placeholder, marked secret.
+      config[key] = "[secret]";
+      secretConfig.push(key);
+    } else {
+      config[key] = typeof rawValue === "string" ? rawValue : JSON.stringify(rawValue);
+    }
+  }
+  return { dir, project: project.name, entry, config, secretConfig };
+}
+
+function resolveEntry(mainDir: string): string | undefined {
+  if (fs.existsSync(mainDir) && fs.statSync(mainDir).isFile()) return mainDir;
+  const packageFile = path.join(mainDir, "package.json");
+  if (fs.existsSync(packageFile)) {
+    const main = (JSON.parse(fs.readFileSync(packageFile, "utf8")) as { main?: unknown }).main;
+    if (typeof main === "string") {
+      const candidate = path.resolve(mainDir, main);
+      for (const file of [candidate, `${candidate}.ts`, `${candidate}.js`, path.join(candidate, "index.ts")]) {
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+      }
+    }
+  }
+  return ["index.ts", "index.js"].map((f) => path.join(mainDir, f)).find((f) => fs.existsSync(f));
+}
+
+/** YAML through js-yaml, which @pulumi/pulumi itself depends on. */
+function readYaml(file: string): unknown {
+  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml = require(require.resolve("js-yaml", { paths: [pulumiDir] })) as { load(text: string): unknown };
+  return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
+}
+
+function readPolicyConfig(file: string | undefined): PolicyPackConfig {
+  if (!file) return {};
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (error) {
+    throw new UsageError(`Cannot read policy config ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Runs the program the way the Node language host does: module loaded with the program dir as cwd. */
+async function recordProgram(program: Program, stack: string): Promise<RecordedResource[]> {
+  const cwd = process.cwd();
+  process.chdir(program.dir);
+  try {
+    const recording = await record(
+      async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require(program.entry);
+        const result = typeof exported === "function" ? exported() : typeof exported?.default === "function" ? exported.default() : exported;
+        return await result;
+      },
+      { preview: true, project: program.project, stack, config: program.config, secretConfig: program.secretConfig },
+    );
+    return recording.resources;
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+export interface PlanResult {
+  program: string;
+  project: string;
+  stack: string;
+  baseline: string;
+  resources: RecordedResource[];
+  verdict: PolicyVerdict;
+  timings: { recordMs: number; totalMs: number };
+}
+
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const began = process.hrtime.bigint();
+  const program = loadProgram(options.programDir, options.stack);
+  const config = readPolicyConfig(options.configFile);
+  const baseline = options.baseline ?? process.env[BASELINE_VARIABLE] ?? "public";
+  // The pack starts while the program runs: neither waits for the other.
+  const starting = PolicyRunner.start({ packDir: options.packDir, env: { [BASELINE_VARIABLE]: baseline } });
+  let resources: RecordedResource[];
+  const recordBegan = process.hrtime.bigint();
+  try {
+    resources = await recordProgram(program, options.stack);
+  } catch (error) {
+    await starting.then((runner) => runner.stop()).catch(() => undefined);
+    throw error;
+  }
+  const recordMs = Number(process.hrtime.bigint() - recordBegan) / 1e6;
+  const runner = await starting;
+  try {
+    const verdict = await judge(runner, resources, {
+      config,
+      stack: { project: program.project, stack: options.stack, dryRun: true, config: program.config },
+    });
+    const totalMs = Number(process.hrtime.bigint() - began) / 1e6;
+    return { program: path.relative(process.cwd(), program.dir) || ".", project: program.project, stack: options.stack, baseline, resources, verdict, timings: { recordMs, totalMs } };
+  } finally {
+    await runner.stop();
+  }
+}
+
+/** The violation text without the policy description the pack puts in front of it. */
+export function violationText(diagnostic: PolicyDiagnostic): string {
+  const { description, message } = diagnostic;
+  const text = description && message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message;
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+export function resourceStatus(verdict: ResourceVerdict): "ok" | "advisory" | "FAIL" {
+  if (verdict.diagnostics.some((d) => d.enforcementLevel === "mandatory")) return "FAIL";
+  return verdict.diagnostics.length > 0 ? "advisory" : "ok";
+}
+
+/** The resource tree, each resource indented under its parent, its verdict and diagnostics beneath it. */
+export function formatPlan(result: PlanResult): string {
+  const { verdict } = result;
+  const lines: string[] = [];
+  lines.push(
+    `Plan of ${result.program} (project ${result.project}, stack ${result.stack}, baseline ${result.baseline}) ` +
+      `judged by ${verdict.pack.name}@${verdict.pack.version}`,
+  );
+  lines.push("");
+  const byParent = new Map<string | undefined, ResourceVerdict[]>();
+  const urns = new Set(verdict.resources.map((r) => r.urn));
+  for (const resource of verdict.resources) {
+    const parent = resource.parent && urns.has(resource.parent) ? resource.parent : undefined;
+    byParent.set(parent, [...(byParent.get(parent) ?? []), resource]);
+  }
+  const rows: { resource: ResourceVerdict; depth: number }[] = [];
+  const collect = (resource: ResourceVerdict, depth: number) => {
+    rows.push({ resource, depth });
+    for (const child of byParent.get(resource.urn) ?? []) collect(child, depth + 1);
+  };
+  for (const root of byParent.get(undefined) ?? []) collect(root, 0);
+  const width = Math.max(0, ...rows.map(({ resource, depth }) => depth * 2 + resource.type.length + resource.name.length + 1));
+  for (const { resource, depth } of rows) {
+    const indent = "  ".repeat(depth);
+    const label = `${indent}${resource.type} ${resource.name}`;
+    lines.push(`${label.padEnd(width + 2)}${resourceStatus(resource)}`);
+    for (const remediation of resource.remediations) {
+      lines.push(`${indent}    remediated ${remediation.policyName}${remediation.diagnostic ? `: ${remediation.diagnostic}` : ""}`);
+    }
+    for (const diagnostic of resource.diagnostics) {
+      lines.push(`${indent}    ${diagnostic.enforcementLevel} ${diagnostic.policyName}: ${violationText(diagnostic)}`);
+    }
+  }
+  if (verdict.stack.length > 0) {
+    lines.push("");
+    lines.push("Stack policies:");
+    for (const diagnostic of verdict.stack) {
+      lines.push(`    ${diagnostic.enforcementLevel} ${diagnostic.policyName}: ${violationText(diagnostic)}`);
+    }
+  }
+  const all = [...verdict.resources.flatMap((r) => r.diagnostics), ...verdict.stack];
+  const advisories = all.filter((d) => d.enforcementLevel === "advisory").length;
+  const failing = verdict.resources.filter((r) => resourceStatus(r) === "FAIL").length;
+  lines.push("");
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  lines.push(
+    `${count(verdict.resources.length, "resource", "resources")}, ` +
+      `${count(verdict.mandatory.length, "mandatory violation", "mandatory violations")}` +
+      `${failing > 0 ? ` on ${count(failing, "resource", "resources")}` : ""}, ${count(advisories, "advisory", "advisories")}.`,
+  );
+  lines.push(verdict.passed ? "Policies passed." : "Policies failed: a mandatory policy is violated.");
+  return lines.join("\n");
+}
+
+export function planJson(result: PlanResult): unknown {
+  const { verdict } = result;
+  return {
+    program: result.program,
+    project: result.project,
+    stack: result.stack,
+    baseline: result.baseline,
+    policyPack: verdict.pack,
+    passed: verdict.passed,
+    resources: verdict.resources.map((resource) => ({
+      urn: resource.urn,
+      type: resource.type,
+      name: resource.name,
+      parent: resource.parent,
+      status: resourceStatus(resource),
+      diagnostics: resource.diagnostics.map(diagnosticJson),
+      remediations: resource.remediations.map((r) => ({ policyName: r.policyName, diagnostic: r.diagnostic })),
+    })),
+    stackDiagnostics: verdict.stack.map(diagnosticJson),
+    mandatoryViolations: verdict.mandatory.length,
+    timings: { ...verdict.timings, recordMs: result.timings.recordMs, planMs: result.timings.totalMs },
+  };
+}
+
+function diagnosticJson(diagnostic: PolicyDiagnostic) {
+  return { policyName: diagnostic.policyName, enforcementLevel: diagnostic.enforcementLevel, message: violationText(diagnostic), urn: diagnostic.urn };
+}
+
+/** The command: returns the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: PlanOptions | "help";
+  try {
+    options = parseArguments(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  let result: PlanResult;
+  try {
+    result = await plan(options);
+  } catch (error) {
+    if (error instanceof ProgramError) {
+      console.error(`The program failed under preview: ${error.message}`);
+    } else {
+      console.error(error instanceof Error ? error.message : String(error));
+    }
+    return 2;
+  }
+  console.log(options.json ? JSON.stringify(planJson(result), null, 2) : formatPlan(result));
+  return result.verdict.passed ? 0 : 1;
+}
