@@ -1,0 +1,268 @@
+// `npm run bench`: throughput, latency, RSS after load and cold start of the reference service
+// beside raw node:http, bare Hono and the Flask anchor, on this machine, in one run, over loopback.
+// Progress goes to stderr; stdout carries the table and then the same results as JSON.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LATENCY_RESOLUTION_MS, runLoad, toolVersion } from "./bench/load.mjs";
+import { parseBenchArgs, USAGE } from "./bench/options.ts";
+import {
+  describeTail, freePort, killAllNow, rssBytes, startChild, stopAll, stopChild, treeRssBytes, waitFor200,
+} from "./bench/processes.mjs";
+import { renderReport, settingsLine } from "./bench/report.ts";
+import { summarize } from "./bench/stats.ts";
+import { describeTargets, ensureFlaskAnchor, ensureServiceBuilt, REPO_ROOT } from "./bench/targets.mjs";
+import { evaluateGoals, ratio } from "./bench/verdicts.ts";
+
+const SERVICE_IDS = new Set(["service", "service-otlp-http", "service-otlp-grpc"]);
+const COLD_START_IDS = ["raw-http", "bare-hono", "service", "service-otlp-http", "service-otlp-grpc"];
+const START_TIMEOUT_MS = 30000;
+const COLD_START_TIMEOUT_MS = 10000;
+const EXPORT_SETTLE_MS = 7000;
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+function machine() {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: availableParallelism(),
+    memoryBytes: totalmem(),
+    node: process.version,
+    kernel: release(),
+    loadAverageAtStart: loadavg(),
+  };
+}
+
+/** Starts the OTLP sink and returns { httpPort, grpcPort, counts(), handle }. */
+async function startSink() {
+  const handle = startChild("OTLP sink", process.execPath, [new URL("./bench/servers/otlpSink.mjs", import.meta.url).pathname], { ipc: true });
+  const reply = (type, timeoutMs) => new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`OTLP sink sent no "${type}" within ${timeoutMs} ms${describeTail(handle)}`)), timeoutMs);
+    const listener = (message) => {
+      if (message?.type !== type) return;
+      clearTimeout(timer);
+      handle.child.off("message", listener);
+      resolvePromise(message);
+    };
+    handle.child.on("message", listener);
+  });
+  const { httpPort, grpcPort } = await reply("listening", 10000);
+  return {
+    handle,
+    httpPort,
+    grpcPort,
+    async counts() {
+      const answer = reply("counts", 10000);
+      handle.child.send({ type: "counts" });
+      return (await answer).counts;
+    },
+  };
+}
+
+/** Spans the sink received for protocol since `before`, waiting for the exporter's last batches. */
+async function settledExports(sink, protocol, before, requestsSent) {
+  const deadline = Date.now() + EXPORT_SETTLE_MS;
+  let now;
+  do {
+    await sleep(500);
+    now = (await sink.counts())[protocol];
+  } while (now.spans - before.spans < requestsSent && Date.now() < deadline);
+  return {
+    protocol,
+    exportRequests: now.exportRequests - before.exportRequests,
+    spans: now.spans - before.spans,
+    requestsSent,
+    ...(now.undecodable > before.undecodable ? { undecodable: now.undecodable - before.undecodable } : {}),
+  };
+}
+
+async function measureLoad(target, options, sink) {
+  const port = await freePort();
+  const spec = target.command(port, sink);
+  const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd });
+  try {
+    await waitFor200(handle, `http://127.0.0.1:${port}${target.readyPath}`, { intervalMs: 10, timeoutMs: START_TIMEOUT_MS });
+    const url = `http://127.0.0.1:${port}${options.path}`;
+    const probe = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    await probe.arrayBuffer();
+    if (probe.status !== 200) throw new Error(`GET ${options.path} answered ${probe.status}`);
+    const rssOf = () => (target.treeRss ? treeRssBytes(handle.pid) : rssBytes(handle.pid));
+    const idleRssBytes = rssOf();
+    const before = target.otlpProtocol ? (await sink.counts())[target.otlpProtocol] : undefined;
+    const settings = { connections: options.connections, threads: options.threads };
+    const warmup = await runLoad(options.tool, url, { ...settings, seconds: options.warmup });
+    const measured = await runLoad(options.tool, url, { ...settings, seconds: options.duration });
+    if (handle.exitCode !== undefined) throw new Error(`exited (${handle.exitCode}) during load${describeTail(handle)}`);
+    const rss = rssOf();
+    const otlp = before && await settledExports(sink, target.otlpProtocol, before, 1 + warmup.requests + measured.requests);
+    return { ...measured, idleRssBytes, rssBytes: rss, ...(otlp ? { otlp } : {}) };
+  } finally {
+    await stopChild(handle);
+  }
+}
+
+async function measureColdStart(target, options, sink) {
+  const samples = [];
+  for (let spawnIndex = 0; spawnIndex <= options.coldStarts; spawnIndex++) {
+    const port = await freePort();
+    const spec = target.command(port, sink);
+    const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd });
+    try {
+      const elapsed = await waitFor200(handle, `http://127.0.0.1:${port}/ready`, { intervalMs: 2, timeoutMs: COLD_START_TIMEOUT_MS });
+      // The first spawn fills the compile cache and the page cache; it is not counted.
+      if (spawnIndex > 0) samples.push(elapsed);
+    } finally {
+      await stopChild(handle, 0);
+    }
+  }
+  return samples;
+}
+
+async function main(argv) {
+  const options = parseBenchArgs(argv);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
+  const date = new Date().toISOString();
+  const host = machine();
+  const version = toolVersion(options.tool);
+  const notes = [];
+  const selected = describeTargets().filter((target) => options.targets.includes(target.id));
+  const unavailable = new Map();
+
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    notes.push(`measured with Node ${process.version}; run through npm so that the project's Node 24 is used`);
+  }
+  if (selected.some((target) => SERVICE_IDS.has(target.id))) {
+    const build = await ensureServiceBuilt(log);
+    if (!build.ok) for (const id of SERVICE_IDS) unavailable.set(id, build.reason);
+    else if (build.rebuilt) notes.push("app/dist was rebuilt from app/src before measuring");
+  }
+  if (selected.some((target) => target.id === "flask")) {
+    const flask = await ensureFlaskAnchor(options, log);
+    if (!flask.ok) unavailable.set("flask", flask.reason);
+    else if (flask.installed) notes.push("python3-flask and gunicorn were installed with apt-get for the Flask anchor");
+  }
+  let sink;
+  if (selected.some((target) => target.otlpProtocol && !unavailable.has(target.id))) {
+    sink = await startSink();
+    log(`OTLP sink on 127.0.0.1: http/protobuf ${sink.httpPort}, grpc ${sink.grpcPort}`);
+  }
+
+  const load = [];
+  for (const target of selected) {
+    const base = { id: target.id, label: target.label };
+    if (unavailable.has(target.id)) {
+      load.push({ ...base, notRun: unavailable.get(target.id) });
+      continue;
+    }
+    log(`load: ${target.label} (${options.warmup} s warm-up + ${options.duration} s)`);
+    try {
+      load.push({ ...base, ...await measureLoad(target, options, sink) });
+    } catch (error) {
+      log(`${target.label} failed: ${error.message}`);
+      load.push({ ...base, notRun: error.message.split("\n")[0] });
+    }
+  }
+  const rpsOf = (id) => load.find((result) => result.id === id && !result.notRun)?.requestsPerSecond;
+  const withRatios = load.map((result) => result.notRun ? result : {
+    ...result,
+    ratioToBareHono: ratio(result.requestsPerSecond, rpsOf("bare-hono")),
+    ratioToFlask: ratio(result.requestsPerSecond, rpsOf("flask")),
+  });
+
+  const coldStart = [];
+  if (options.coldStarts > 0) {
+    for (const target of selected.filter((candidate) => COLD_START_IDS.includes(candidate.id))) {
+      const base = { id: target.id, label: target.label };
+      if (unavailable.has(target.id)) {
+        coldStart.push({ ...base, notRun: unavailable.get(target.id) });
+        continue;
+      }
+      log(`cold start: ${target.label} (1 + ${options.coldStarts} spawns)`);
+      try {
+        const samples = await measureColdStart(target, options, sink);
+        const summary = summarize(samples);
+        coldStart.push({ ...base, medianMs: summary.median, minMs: summary.min, maxMs: summary.max, samplesMs: samples });
+      } catch (error) {
+        log(`${target.label} cold start failed: ${error.message}`);
+        coldStart.push({ ...base, notRun: error.message.split("\n")[0] });
+      }
+    }
+  }
+
+  if (sink) await stopChild(sink.handle);
+  if (options.tool === "autocannon") notes.push("autocannon records latency in whole milliseconds (\"<1\" is under a millisecond) and generates load from this process, on the same cores as the targets");
+  if (options.tool === "wrk") notes.push("wrk shares the machine's cores with the target");
+  if (load.some((result) => result.id === "flask" && !result.notRun)) {
+    notes.push("the Flask anchor's RSS is the sum over the gunicorn master and its workers (shared pages counted in each)");
+  }
+  if (host.loadAverageAtStart[0] > host.cores / 2) {
+    notes.push(`the machine was busy at start (1-minute load average ${host.loadAverageAtStart[0].toFixed(2)} on ${host.cores} cores): figures are indicative`);
+  }
+
+  const report = {
+    date,
+    command,
+    machine: { ...host, loadAverageAtEnd: loadavg() },
+    settings: {
+      tool: `${options.tool} ${version}`,
+      path: options.path,
+      connections: options.connections,
+      durationSeconds: options.duration,
+      warmupSeconds: options.warmup,
+      coldStarts: options.coldStarts,
+      ...(options.tool === "wrk" ? { threads: options.threads } : {}),
+      latencyResolutionMs: LATENCY_RESOLUTION_MS[options.tool],
+    },
+    load: withRatios,
+    coldStart,
+    verdicts: evaluateGoals(withRatios, coldStart, options.connections),
+    notes,
+  };
+  process.stdout.write(renderReport(report, settingsLine(options, version)));
+  process.stdout.write(`\n${JSON.stringify(report, null, 2)}\n`);
+  const outDir = resolve(REPO_ROOT, options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `results-${date.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results written to ${file}`);
+  return 0;
+}
+
+/** Upper bound on the whole run, so that nothing here can hang: generous, never reached normally. */
+function timeLimitMs(argv) {
+  try {
+    const options = parseBenchArgs(argv);
+    const perTarget = (options.warmup + options.duration + 60) * 1000;
+    const coldStarts = COLD_START_IDS.length * (options.coldStarts + 1) * 5000;
+    return 15 * 60000 + options.targets.length * perTarget + coldStarts;
+  } catch {
+    return 60000;
+  }
+}
+
+const argv = process.argv.slice(2);
+process.on("exit", killAllNow);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    log(`${signal}: stopping every server started by this run`);
+    stopAll(500).finally(() => process.exit(130));
+  });
+}
+const limit = setTimeout(() => {
+  log(`time limit of ${Math.round(timeLimitMs(argv) / 1000)} s reached: stopping`);
+  stopAll(500).finally(() => process.exit(1));
+}, timeLimitMs(argv));
+limit.unref();
+
+main(argv)
+  .then((code) => { process.exitCode = code; })
+  .catch((error) => {
+    log(error.message);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll(500));
