@@ -143,7 +143,8 @@ function computedOutputs(type: string, name: string, inputs: Properties): Proper
     case "docker-build:index:Image": {
       const digest = `sha256:${stableHex(`digest:${name}:${JSON.stringify(inputs.tags ?? [])}`, 64)}`;
       const tags = Array.isArray(inputs.tags) ? (inputs.tags as string[]) : [];
-      const repository = (tags[0] ?? name).replace(/:[^:/]+$/, "");
+      // In preview a tag built from an unknown login server is itself unknown.
+      const repository = (typeof tags[0] === "string" ? tags[0] : name).replace(/:[^:/]+$/, "");
       return { digest, ref: `${repository}@${digest}` };
     }
     default:
