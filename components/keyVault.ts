@@ -61,7 +61,7 @@ export function secretUrl(vaultUri: pulumi.Input<string>, secretName: pulumi.Inp
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 /** Throws unless `value` is a valid Key Vault secret name (1–127 letters, digits and hyphens). */
-export function checkSecretName(field: string, value: string): void {
+export function checkVaultSecretName(field: string, value: string): void {
   if (!SECRET_NAME.test(value)) {
     throw new ValidationError(field, value, "a Key Vault secret name must be 1–127 letters, digits and hyphens");
   }
@@ -82,7 +82,7 @@ export function createKeyVaultSecret(
   },
   opts: ChildOptions & { readonly dependsOn?: pulumi.Input<pulumi.Resource>[] },
 ): keyvault.Secret {
-  checkSecretName("secretName", args.secretName);
+  checkVaultSecretName("secretName", args.secretName);
   return new keyvault.Secret(
     name,
     {

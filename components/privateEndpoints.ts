@@ -77,7 +77,7 @@ export interface PrivateLink {
   readonly zone?: LinkedPrivateZone;
   readonly privateDnsZoneId: pulumi.Output<string>;
   /** Everything that must exist before a client in the VNet can reach the service by name. */
-  readonly readiness: pulumi.Resource[];
+  readonly readiness: pulumi.CustomResource[];
 }
 
 /**

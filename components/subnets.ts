@@ -115,6 +115,8 @@ export interface PlannedSubnet {
   readonly delegationField?: string;
   /** Service the subnet is delegated to (`Microsoft.App/environments`), or undefined when not delegated. */
   readonly delegation?: string;
+  /** True for an existing subnet whose delegation was not declared: the delegation rules are skipped. */
+  readonly delegationUnknown?: boolean;
 }
 
 /** The whole network plan the private topology checks before it registers anything. */
@@ -213,6 +215,7 @@ function checkInfrastructureSubnet(kind: EnvironmentKind, planned: PlannedSubnet
       `a ${kind} environment needs an infrastructure subnet of /${maxPrefix} or larger (${2 ** (32 - maxPrefix)} addresses); /${cidr.prefixLength} holds ${addressCount(cidr)}`,
     );
   }
+  if (planned.delegationUnknown) return;
   const delegationField = planned.delegationField ?? `${planned.field} delegation`;
   if (kind === "workload-profiles" && planned.delegation !== CONTAINER_APPS_DELEGATION) {
     throw new ValidationError(
@@ -238,7 +241,7 @@ function checkPrivateEndpointsSubnet(planned: PlannedSubnet, cidr: Cidr): void {
       `the private endpoints subnet needs /${PRIVATE_ENDPOINTS_SUBNET_MAX_PREFIX} or larger (four endpoint addresses plus the five Azure reserves); /${cidr.prefixLength} holds ${addressCount(cidr)}`,
     );
   }
-  if (planned.delegation !== undefined) {
+  if (!planned.delegationUnknown && planned.delegation !== undefined) {
     throw new ValidationError(
       planned.delegationField ?? `${planned.field} delegation`,
       planned.delegation,

@@ -62,12 +62,12 @@ describe("the Key Vault", () => {
   });
 
   it("rejects a secret name Key Vault would refuse", async () => {
-    const { checkSecretName } = await import("../../components/keyVault");
-    expect(() => checkSecretName("secrets.DB.vaultSecretName", "db_password")).toThrow(
+    const { checkVaultSecretName } = await import("../../components/keyVault");
+    expect(() => checkVaultSecretName("secrets.DB.vaultSecretName", "db_password")).toThrow(
       'Invalid `secrets.DB.vaultSecretName`: "db_password"; a Key Vault secret name must be 1–127 letters, digits and hyphens.',
     );
-    expect(() => checkSecretName("x", "a".repeat(128))).toThrow("1–127");
-    expect(() => checkSecretName("x", "Db-Password-2")).not.toThrow();
+    expect(() => checkVaultSecretName("x", "a".repeat(128))).toThrow("1–127");
+    expect(() => checkVaultSecretName("x", "Db-Password-2")).not.toThrow();
   });
 
   it("builds versionless secret URLs with or without a trailing slash on the vault URI", async () => {

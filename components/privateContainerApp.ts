@@ -1,0 +1,669 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import { AcrTokenExchange } from "./acrToken";
+import { DaprArgs, KeyVaultSecretArgs, ProbesArgs, createContainerApp, validateContainerAppArgs } from "./containerApp";
+import { createManagedEnvironment, validateEnvironmentArgs } from "./environment";
+import { ROLE_DEFINITION_IDS, createUserAssignedIdentity, grantRole } from "./identity";
+import { buildImage, validateImageArgs } from "./image";
+import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
+import { checkName, generateName } from "./naming";
+import { createPrivateNetwork } from "./network";
+import { createObservability, validateObservabilityArgs } from "./observability";
+import { PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
+import { DEFAULT_TAGS, PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
+import { createRegistry, grantPull, validateRegistryArgs } from "./registry";
+import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
+import { CONTAINER_APPS_DELEGATION, SubnetPlan, overlaps, parseCidr, validateSubnetPlan } from "./subnets";
+import { TrafficWeight, ValidationError, checkOneOf, checkTags } from "./validation";
+
+/** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
+export interface PrivateContainerAppNames extends PublicContainerAppNames {
+  /** Key Vault, globally unique. Default `kv-<prefix>-<hash>`. */
+  readonly keyVault?: string;
+  /** Storage account, globally unique. Default `st<prefix><hash>`. */
+  readonly storageAccount?: string;
+  /** Virtual network (when created). Default `vnet-<prefix>`. */
+  readonly virtualNetwork?: string;
+}
+
+/** The VNet this component creates. Every range is checked before anything is registered. */
+export interface PrivateNetworkSettings {
+  /** The VNet's address space. Default `["10.0.0.0/16"]`. */
+  readonly addressSpace?: readonly string[];
+  /**
+   * The environment's infrastructure subnet, /27 or larger, delegated to Microsoft.App/environments.
+   * Default `"10.0.0.0/23"` (room for the Consumption profile to scale out).
+   */
+  readonly infrastructureSubnetPrefix?: string;
+  /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
+  readonly privateEndpointsSubnetPrefix?: string;
+  /** Sources the infrastructure NSG lets reach the environment on 80/443. Default `["VirtualNetwork"]`. */
+  readonly clientAddressPrefixes?: readonly string[];
+  /** Sources the endpoints NSG lets reach the private endpoints on 443. Default `["VirtualNetwork"]`. */
+  readonly privateEndpointClientPrefixes?: readonly string[];
+}
+
+/**
+ * A VNet and subnets that exist already (a landing zone's spoke), by id: none are created and no NSG is
+ * attached (the owner of the subnets owns their NSGs). Declare the ranges and delegation to have them
+ * checked before deployment; what is not declared cannot be checked until Azure answers.
+ */
+export interface ExistingNetwork {
+  readonly virtualNetworkId: pulumi.Input<string>;
+  /** /27 or larger, delegated to Microsoft.App/environments. */
+  readonly infrastructureSubnetId: pulumi.Input<string>;
+  /** /28 or larger, not delegated. */
+  readonly privateEndpointsSubnetId: pulumi.Input<string>;
+  /** The VNet's address space, if declared. */
+  readonly addressSpace?: readonly string[];
+  /** The infrastructure subnet's range, if declared. */
+  readonly infrastructureSubnetPrefix?: string;
+  /** The service the infrastructure subnet is delegated to, if declared; `null` declares "not delegated". */
+  readonly infrastructureSubnetDelegation?: string | null;
+  /** The endpoints subnet's range, if declared. */
+  readonly privateEndpointsSubnetPrefix?: string;
+}
+
+/** Private DNS zones owned elsewhere (a hub): given zones are used as they are and none are created. */
+export interface PrivateDnsZoneIds {
+  /** Zone `privatelink.azurecr.io`. */
+  readonly registry?: pulumi.Input<string>;
+  /** Zone `privatelink.vaultcore.azure.net`. */
+  readonly vault?: pulumi.Input<string>;
+  /** Zone `privatelink.blob.core.windows.net`. */
+  readonly blob?: pulumi.Input<string>;
+}
+
+/** A secret the app reads from the component's Key Vault through its identity. */
+export interface PrivateSecretArgs {
+  /** The Container Apps secret name (lowercase letters, digits, hyphens). */
+  readonly name: string;
+  /** Environment variable that receives it. Default: none (mount or read it by name). */
+  readonly env?: string;
+  /** The secret's name in the vault. Default: `name`. */
+  readonly vaultSecretName?: string;
+  /**
+   * A value to write into the vault (through Azure Resource Manager, kept secret in state). Default: none;
+   * the secret is expected to be written into the vault by whoever owns it.
+   */
+  readonly value?: pulumi.Input<string>;
+}
+
+/**
+ * How the image reaches a registry whose public network access is off. There is no third way: the admin
+ * user stays off.
+ */
+export type ImagePush =
+  /** The deployment runs on an agent inside the VNet (or one peered to it) and pushes over the private endpoint. */
+  | "inside-network"
+  /** The registry's public endpoint is opened to `deployerIpAddress` alone; every other address is denied. */
+  | "allow-listed-ip";
+
+export const IMAGE_PUSH_CHOICES: readonly ImagePush[] = ["inside-network", "allow-listed-ip"];
+
+export interface PrivateContainerAppArgs {
+  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>`. */
+  readonly resourceGroupName?: string;
+  /** Azure region for everything. Default: the provider's `azure-native:location` (or the existing group's). */
+  readonly location?: pulumi.Input<string>;
+  /** Base of every generated name. Default: the component name. */
+  readonly namePrefix?: string;
+  /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
+  readonly names?: PrivateContainerAppNames;
+  /** Tags on every taggable resource, over the default `{ "managed-by": "pulumi-aca" }`. */
+  readonly tags?: Record<string, string>;
+  /** The VNet to create. Default: 10.0.0.0/16 with 10.0.0.0/23 and 10.0.2.0/24. Exclusive with `existingNetwork`. */
+  readonly network?: PrivateNetworkSettings;
+  /** Use an existing VNet and subnets instead of creating them. Exclusive with `network`. */
+  readonly existingNetwork?: ExistingNetwork;
+  /** Hub-owned private DNS zones to register the endpoints in. Default: a zone per service, linked to the VNet. */
+  readonly privateDnsZoneIds?: PrivateDnsZoneIds;
+  /**
+   * The environment's load balancer: internal (true, default), a private IP in the infrastructure subnet
+   * with public network access disabled; or external (false), a public IP for apps with external ingress.
+   */
+  readonly internal?: boolean;
+  /**
+   * The app's ingress. False (default): reachable only from apps in the same environment. True: reachable
+   * through the environment's load balancer, which for an internal environment means from the VNet (and
+   * networks peered to it), never from the internet.
+   */
+  readonly externalIngress?: boolean;
+  /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
+  readonly imagePush?: ImagePush;
+  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
+  readonly deployerIpAddress?: string;
+  /** Log Analytics retention, 30–730 days. Default 30. */
+  readonly logRetentionInDays?: number;
+  /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
+  readonly softDeleteRetentionInDays?: number;
+  /** Storage redundancy. Default "Standard_ZRS". */
+  readonly storageSku?: StorageSku;
+  /** The blob container the app gets (as AZURE_STORAGE_CONTAINER). Default "data". */
+  readonly blobContainerName?: string;
+  /** Secrets read from the component's Key Vault as Key Vault references. Default none. */
+  readonly secrets?: readonly PrivateSecretArgs[];
+  /** A ready image pinned by digest; skips the build. Mutually exclusive with `appPath`/`dockerfile`. */
+  readonly image?: string;
+  /** Docker build context. Default: the reference service shipped in this package (`app/`). */
+  readonly appPath?: string;
+  /** Dockerfile. Default `<appPath>/Dockerfile`. */
+  readonly dockerfile?: string;
+  /** Docker build arguments. Default none. */
+  readonly buildArgs?: Record<string, string>;
+  /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
+  readonly exchangeToken?: AcrTokenExchange;
+  /** Port the container listens on, 1–65535. Default 8000. */
+  readonly targetPort?: number;
+  /** CPU cores, 0.25–4 in 0.25 steps. Default 0.5. */
+  readonly cpu?: number;
+  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
+  readonly memory?: string;
+  /** Fewest replicas (0 scales to zero). Default 0. */
+  readonly minReplicas?: number;
+  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3. */
+  readonly maxReplicas?: number;
+  /** Concurrent requests per replica before scaling out, ≥ 1. Default 100. */
+  readonly concurrency?: number;
+  /** Extra environment variables (plain values; use `secrets` for secrets). Default none. */
+  readonly env?: Record<string, pulumi.Input<string>>;
+  /** Probe overrides; defaults: liveness /health, readiness /ready, startup /health. */
+  readonly probes?: ProbesArgs;
+  /** Seconds between SIGTERM and SIGKILL, 0–600. Default 30. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Dapr sidecar. Default off. */
+  readonly dapr?: DaprArgs;
+  /** Traffic split between revisions (weights sum to 100); turns on multiple revision mode. Default none. */
+  readonly traffic?: readonly TrafficWeight[];
+  /** Suffix for the revision this deployment creates. Default: Azure's. */
+  readonly revisionSuffix?: string;
+  /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
+  readonly serviceName?: string;
+  /** SERVICE_VERSION of the app. Default: the image digest reference. */
+  readonly serviceVersion?: pulumi.Input<string>;
+}
+
+/** The defaults of the created VNet. */
+export const DEFAULT_NETWORK = {
+  addressSpace: ["10.0.0.0/16"],
+  infrastructureSubnetPrefix: "10.0.0.0/23",
+  privateEndpointsSubnetPrefix: "10.0.2.0/24",
+} as const;
+
+/** The Azure names a PrivateContainerApp uses: the public ones plus vault, storage account and VNet. */
+export function resolvePrivateContainerAppNames(name: string, args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
+  const base = args.namePrefix ?? name;
+  const names = args.names ?? {};
+  const resolved = {
+    ...resolvePublicContainerAppNames(name, args, uniqueSeed),
+    keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
+    storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
+    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base),
+  };
+  checkName("keyVault", "names.keyVault", resolved.keyVault);
+  checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
+  checkName("virtualNetwork", "names.virtualNetwork", resolved.virtualNetwork);
+  return resolved;
+}
+
+/**
+ * The subnet plan the args describe: the created VNet's ranges (defaults filled in), or what was declared
+ * of an existing one. Throws a ValidationError on `network` and `existingNetwork` together.
+ */
+export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork">): SubnetPlan | undefined {
+  if (args.network !== undefined && args.existingNetwork !== undefined) {
+    throw new ValidationError("network+existingNetwork", "both set", "only one of `network` or `existingNetwork` may be set");
+  }
+  const existing = args.existingNetwork;
+  if (existing) {
+    if (existing.infrastructureSubnetPrefix === undefined) return undefined;
+    return {
+      environmentKind: "workload-profiles",
+      addressSpace: existing.addressSpace ? { field: "existingNetwork.addressSpace", prefixes: existing.addressSpace } : undefined,
+      infrastructure: {
+        field: "existingNetwork.infrastructureSubnetPrefix",
+        addressPrefix: existing.infrastructureSubnetPrefix,
+        delegationField: "existingNetwork.infrastructureSubnetDelegation",
+        delegation: existing.infrastructureSubnetDelegation ?? undefined,
+        delegationUnknown: existing.infrastructureSubnetDelegation === undefined,
+      },
+      privateEndpoints:
+        existing.privateEndpointsSubnetPrefix !== undefined
+          ? { field: "existingNetwork.privateEndpointsSubnetPrefix", addressPrefix: existing.privateEndpointsSubnetPrefix }
+          : undefined,
+    };
+  }
+  const settings = args.network ?? {};
+  return {
+    environmentKind: "workload-profiles",
+    addressSpace: { field: "network.addressSpace", prefixes: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace },
+    infrastructure: {
+      field: "network.infrastructureSubnetPrefix",
+      addressPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
+      delegation: CONTAINER_APPS_DELEGATION,
+    },
+    privateEndpoints: {
+      field: "network.privateEndpointsSubnetPrefix",
+      addressPrefix: settings.privateEndpointsSubnetPrefix ?? DEFAULT_NETWORK.privateEndpointsSubnetPrefix,
+    },
+  };
+}
+
+/** Addresses a registry firewall never sees as a client's source (RFC 1918, loopback, link-local). */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"];
+
+/** Checks the image-push choice: explicit, and the deployer's address only where it is used. */
+export function checkImagePush(imagePush: string, deployerIpAddress: string | undefined): void {
+  checkOneOf("imagePush", imagePush as ImagePush, IMAGE_PUSH_CHOICES);
+  if (imagePush === "allow-listed-ip") {
+    if (deployerIpAddress === undefined) {
+      throw new ValidationError(
+        "deployerIpAddress",
+        undefined,
+        'imagePush "allow-listed-ip" needs the deployer\'s public IPv4 address or range to let through the registry firewall',
+      );
+    }
+    let range;
+    try {
+      range = parseCidr("deployerIpAddress", deployerIpAddress.includes("/") ? deployerIpAddress : `${deployerIpAddress}/32`);
+    } catch {
+      throw new ValidationError("deployerIpAddress", deployerIpAddress, "must be an IPv4 address (203.0.113.7) or CIDR range (203.0.113.0/29)");
+    }
+    const privateRange = PRIVATE_RANGES.find((candidate) => overlaps(parseCidr("private", candidate), range));
+    if (privateRange) {
+      throw new ValidationError(
+        "deployerIpAddress",
+        deployerIpAddress,
+        `overlaps the private range ${privateRange}; the registry firewall sees the deployer's public address, so give that one`,
+      );
+    }
+  } else if (deployerIpAddress !== undefined) {
+    throw new ValidationError(
+      "deployerIpAddress",
+      deployerIpAddress,
+      'is used only with imagePush "allow-listed-ip"; with "inside-network" the registry admits no public address',
+    );
+  }
+}
+
+/** Validates the secrets and maps them to Key Vault references once the vault's URI is known. */
+function checkPrivateSecrets(secrets: readonly PrivateSecretArgs[]): void {
+  const vaultNames = new Set<string>();
+  secrets.forEach((secret, index) => {
+    const vaultSecretName = secret.vaultSecretName ?? secret.name;
+    checkVaultSecretName(`secrets[${index}].vaultSecretName`, vaultSecretName);
+    if (secret.value !== undefined && vaultNames.has(vaultSecretName)) {
+      throw new ValidationError(`secrets[${index}].vaultSecretName`, vaultSecretName, "a secret written into the vault must have a name of its own");
+    }
+    vaultNames.add(vaultSecretName);
+  });
+}
+
+/**
+ * The private Azure Container Apps topology in one resource: a VNet (or an existing one) with an
+ * infrastructure subnet and a private-endpoints subnet under NSGs; an internal, VNet-integrated environment
+ * with public access off, peer-traffic encryption, logs and the managed OpenTelemetry agent, and a private
+ * DNS zone for its default domain; a Premium registry, a Key Vault and a blob storage account, each reached
+ * only through a private endpoint whose DNS zone is linked to the VNet; a user-assigned identity holding
+ * AcrPull, Key Vault Secrets User and Storage Blob Data Contributor, each on its own resource, before the
+ * app exists; and the app with internal ingress reading its secrets as Key Vault references.
+ */
+export class PrivateContainerApp extends pulumi.ComponentResource {
+  /** `https://<fqdn>`; resolves only inside the VNet. */
+  readonly url: pulumi.Output<string>;
+  readonly fqdn: pulumi.Output<string>;
+  readonly containerAppName: pulumi.Output<string>;
+  readonly containerAppId: pulumi.Output<string>;
+  readonly latestRevisionName: pulumi.Output<string>;
+  /** The image the app runs, `<registry>/<repository>@sha256:…`. */
+  readonly imageRef: pulumi.Output<string>;
+  readonly registryLoginServer: pulumi.Output<string>;
+  /** Resource id of the user-assigned identity (pull, secrets, blobs). */
+  readonly identityId: pulumi.Output<string>;
+  readonly identityPrincipalId: pulumi.Output<string>;
+  readonly identityClientId: pulumi.Output<string>;
+  /** Principal id of the app's system-assigned identity. */
+  readonly appPrincipalId: pulumi.Output<string>;
+  readonly environmentId: pulumi.Output<string>;
+  /** The environment's private IP (internal) or public IP (external). */
+  readonly environmentStaticIp: pulumi.Output<string>;
+  readonly environmentDefaultDomain: pulumi.Output<string>;
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  /** App Insights connection string, secret. */
+  readonly appInsightsConnectionString: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly virtualNetworkId: pulumi.Output<string>;
+  readonly infrastructureSubnetId: pulumi.Output<string>;
+  readonly privateEndpointsSubnetId: pulumi.Output<string>;
+  /** Private endpoint ids by service. */
+  readonly privateEndpointIds: pulumi.Output<{ registry: string; vault: string; blob: string }>;
+  /** Private DNS zone ids by service, plus the environment's own zone when it is internal. */
+  readonly privateDnsZoneIds: pulumi.Output<{ registry: string; vault: string; blob: string; environment?: string }>;
+  readonly keyVaultName: pulumi.Output<string>;
+  /** `https://<vault>.vault.azure.net/`. */
+  readonly vaultUri: pulumi.Output<string>;
+  readonly storageAccountName: pulumi.Output<string>;
+  /** `https://<account>.blob.core.windows.net/`. */
+  readonly blobEndpoint: pulumi.Output<string>;
+
+  constructor(name: string, args: PrivateContainerAppArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    // Everything is checked before the component or any child is registered.
+    const tags = { ...DEFAULT_TAGS, ...args.tags };
+    checkTags(tags);
+    const names = resolvePrivateContainerAppNames(name, args, `${pulumi.getProject()}/${pulumi.getStack()}/${name}`);
+    const plan = subnetPlanOf(args);
+    if (plan) validateSubnetPlan(plan);
+    const imagePush = args.imagePush ?? "inside-network";
+    checkImagePush(imagePush, args.deployerIpAddress);
+    const retentionInDays = args.logRetentionInDays ?? 30;
+    validateObservabilityArgs({ resourceGroupName: "", workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays });
+    const allowedIpRanges = imagePush === "allow-listed-ip" ? [args.deployerIpAddress!] : [];
+    validateRegistryArgs({ resourceGroupName: "", registryName: names.registry, sku: "Premium", allowedIpRanges });
+    checkName("userAssignedIdentity", "names.identity", names.identity);
+    checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
+    checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
+    const blobContainerName = args.blobContainerName ?? "data";
+    checkContainerName("blobContainerName", blobContainerName);
+    validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile });
+    validateEnvironmentArgs({ environmentName: names.environment });
+    const secrets = args.secrets ?? [];
+    checkPrivateSecrets(secrets);
+    const placeholderUrl = "https://placeholder.vault.azure.net/secrets/placeholder";
+    const appSettings = {
+      containerAppName: names.containerApp,
+      external: args.externalIngress ?? false,
+      targetPort: args.targetPort ?? 8000,
+      cpu: args.cpu ?? 0.5,
+      memory: args.memory ?? "1Gi",
+      minReplicas: args.minReplicas ?? 0,
+      maxReplicas: args.maxReplicas ?? 3,
+      concurrency: args.concurrency ?? 100,
+      probes: args.probes,
+      terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+      dapr: args.dapr,
+      traffic: args.traffic,
+      revisionSuffix: args.revisionSuffix,
+    };
+    validateContainerAppArgs({
+      ...appSettings,
+      env: { ...PLATFORM_ENV_PLACEHOLDERS, ...args.env },
+      secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
+    });
+    const internal = args.internal ?? true;
+
+    super("aca:index:PrivateContainerApp", name, {}, opts);
+    const child = { parent: this };
+
+    let resourceGroupName: pulumi.Output<string>;
+    let location: pulumi.Output<string>;
+    if (args.resourceGroupName !== undefined) {
+      const existing = resources.getResourceGroupOutput({ resourceGroupName: args.resourceGroupName }, child);
+      resourceGroupName = existing.name;
+      location = args.location !== undefined ? pulumi.output(args.location) : existing.location;
+    } else {
+      const group = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: names.resourceGroup, location: args.location, tags }, child);
+      resourceGroupName = group.name;
+      location = group.location;
+    }
+    const common = { resourceGroupName, location, tags };
+
+    let virtualNetworkId: pulumi.Output<string>;
+    let infrastructureSubnetId: pulumi.Output<string>;
+    let privateEndpointsSubnetId: pulumi.Output<string>;
+    if (args.existingNetwork) {
+      virtualNetworkId = pulumi.output(args.existingNetwork.virtualNetworkId);
+      infrastructureSubnetId = pulumi.output(args.existingNetwork.infrastructureSubnetId);
+      privateEndpointsSubnetId = pulumi.output(args.existingNetwork.privateEndpointsSubnetId);
+    } else {
+      const settings = args.network ?? {};
+      const created = createPrivateNetwork(
+        name,
+        {
+          ...common,
+          environmentKind: "workload-profiles",
+          addressSpace: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace,
+          infrastructureSubnetPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
+          privateEndpointsSubnetPrefix: settings.privateEndpointsSubnetPrefix ?? DEFAULT_NETWORK.privateEndpointsSubnetPrefix,
+          clientAddressPrefixes: settings.clientAddressPrefixes,
+          privateEndpointClientPrefixes: settings.privateEndpointClientPrefixes,
+          names: {
+            virtualNetwork: names.virtualNetwork,
+            infrastructureSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-infrastructure`),
+            privateEndpointsSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-private-endpoints`),
+          },
+        },
+        child,
+      );
+      virtualNetworkId = created.virtualNetwork.id;
+      infrastructureSubnetId = created.infrastructureSubnet.id;
+      privateEndpointsSubnetId = created.privateEndpointsSubnet.id;
+    }
+
+    const observability = createObservability(
+      name,
+      { ...common, workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays },
+      child,
+    );
+    // Premium: private endpoints need it. Public access stays off unless the push is allow-listed, and then
+    // only the deployer's address gets through the firewall.
+    const registry = createRegistry(
+      name,
+      {
+        ...common,
+        registryName: names.registry,
+        sku: "Premium",
+        publicNetworkAccess: imagePush === "allow-listed-ip" ? "Enabled" : "Disabled",
+        allowedIpRanges,
+      },
+      child,
+    );
+    const identity = createUserAssignedIdentity(name, { ...common, identityName: names.identity }, child);
+    const tenantId = authorization.getClientConfigOutput(child).tenantId;
+    const vault = createKeyVault(
+      name,
+      { ...common, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays },
+      child,
+    );
+    const account = createStorageAccount(name, { ...common, accountName: names.storageAccount, sku: args.storageSku }, child);
+    const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
+
+    // Each role on its own resource, never the group; all held before the app is created.
+    const grants = [
+      grantPull(`${name}-acrpull`, registry, identity.principalId, child),
+      grantRole(
+        `${name}-kv-secrets-user`,
+        { principalId: identity.principalId, roleDefinitionId: ROLE_DEFINITION_IDS.KeyVaultSecretsUser, scope: vault.id },
+        child,
+      ),
+      grantRole(
+        `${name}-blob-contributor`,
+        { principalId: identity.principalId, roleDefinitionId: ROLE_DEFINITION_IDS.StorageBlobDataContributor, scope: account.id },
+        child,
+      ),
+    ];
+
+    const linkArgs = { ...common, subnetId: privateEndpointsSubnetId, virtualNetworkId };
+    const zones = args.privateDnsZoneIds ?? {};
+    const links: Record<"registry" | "vault" | "blob", PrivateLink> = {
+      registry: createPrivateLink(`${name}-acr`, { ...linkArgs, service: "registry", targetResourceId: registry.id, privateDnsZoneId: zones.registry }, child),
+      vault: createPrivateLink(`${name}-kv`, { ...linkArgs, service: "vault", targetResourceId: vault.id, privateDnsZoneId: zones.vault }, child),
+      blob: createPrivateLink(`${name}-st`, { ...linkArgs, service: "blob", targetResourceId: account.id, privateDnsZoneId: zones.blob }, child),
+    };
+
+    const vaultUri = vault.properties.apply((properties) => properties.vaultUri ?? "");
+    const writtenSecrets = secrets.flatMap((secret) =>
+      secret.value === undefined
+        ? []
+        : [
+            createKeyVaultSecret(
+              `${name}-secret-${secret.name}`,
+              { resourceGroupName, vaultName: vault.name, secretName: secret.vaultSecretName ?? secret.name, value: secret.value, tags },
+              child,
+            ),
+          ],
+    );
+    const secretReferences: KeyVaultSecretArgs[] = secrets.map((secret) => ({
+      name: secret.name,
+      env: secret.env,
+      keyVaultUrl: secretUrl(vaultUri, secret.vaultSecretName ?? secret.name),
+    }));
+
+    // Inside the network the push goes through the private endpoint, so it waits until the endpoint and its
+    // DNS records exist (the login server resolves to the private address only then).
+    const pushTarget =
+      imagePush === "inside-network"
+        ? pulumi
+            .all([registry.loginServer, ...links.registry.readiness.map((resource) => resource.id)])
+            .apply(([server]) => server as string)
+        : registry.loginServer;
+    const image = buildImage(
+      name,
+      {
+        loginServer: pushTarget,
+        repository: names.imageRepository,
+        image: args.image,
+        appPath: args.appPath,
+        dockerfile: args.dockerfile,
+        buildArgs: args.buildArgs,
+        exchangeToken: args.exchangeToken,
+      },
+      child,
+    );
+
+    const environment = createManagedEnvironment(
+      name,
+      {
+        ...common,
+        environmentName: names.environment,
+        logAnalyticsCustomerId: observability.workspaceCustomerId,
+        logAnalyticsSharedKey: observability.workspaceSharedKey,
+        appInsightsConnectionString: observability.connectionString,
+        vnet: { infrastructureSubnetId, internal },
+        publicNetworkAccess: internal ? "Disabled" : "Enabled",
+        peerTrafficEncryption: true,
+      },
+      child,
+    );
+    const environmentDns = internal
+      ? createEnvironmentDns(
+          `${name}-env`,
+          { resourceGroupName, defaultDomain: environment.defaultDomain, staticIp: environment.staticIp, virtualNetworkId, tags },
+          child,
+        )
+      : undefined;
+
+    const serviceName = args.serviceName ?? names.containerApp;
+    const serviceVersion = pulumi.output(args.serviceVersion ?? image.ref);
+    const blobEndpoint = account.primaryEndpoints.apply((endpoints) => endpoints.blob);
+    const created = createContainerApp(
+      name,
+      {
+        ...common,
+        ...appSettings,
+        environmentId: environment.id,
+        image: image.ref,
+        registryServer: registry.loginServer,
+        identityId: identity.id,
+        secrets: secretReferences,
+        dependsOn: [
+          ...grants,
+          ...links.registry.readiness,
+          ...links.vault.readiness,
+          ...links.blob.readiness,
+          ...writtenSecrets,
+          container,
+        ],
+        env: {
+          PORT: String(appSettings.targetPort),
+          OTEL_SERVICE_NAME: serviceName,
+          SERVICE_VERSION: serviceVersion,
+          OTEL_RESOURCE_ATTRIBUTES: pulumi.interpolate`service.version=${serviceVersion}`,
+          // The SDKs' DefaultAzureCredential picks the user-assigned identity by its client id.
+          AZURE_CLIENT_ID: identity.clientId,
+          AZURE_KEY_VAULT_URI: vaultUri,
+          AZURE_STORAGE_BLOB_ENDPOINT: blobEndpoint,
+          AZURE_STORAGE_CONTAINER: blobContainerName,
+          ...args.env,
+        },
+      },
+      child,
+    );
+
+    this.url = created.url;
+    this.fqdn = created.fqdn;
+    this.containerAppName = created.app.name;
+    this.containerAppId = created.app.id;
+    this.latestRevisionName = created.app.latestRevisionName;
+    this.imageRef = image.ref;
+    this.registryLoginServer = registry.loginServer;
+    this.identityId = identity.id;
+    this.identityPrincipalId = identity.principalId;
+    this.identityClientId = identity.clientId;
+    this.appPrincipalId = created.app.identity.apply((value) => value?.principalId ?? "");
+    this.environmentId = environment.id;
+    this.environmentStaticIp = environment.staticIp;
+    this.environmentDefaultDomain = environment.defaultDomain;
+    this.logAnalyticsWorkspaceId = observability.workspace.id;
+    this.appInsightsConnectionString = observability.connectionString;
+    this.resourceGroupName = resourceGroupName;
+    this.virtualNetworkId = virtualNetworkId;
+    this.infrastructureSubnetId = infrastructureSubnetId;
+    this.privateEndpointsSubnetId = privateEndpointsSubnetId;
+    this.privateEndpointIds = pulumi
+      .all([links.registry.endpoint.id, links.vault.endpoint.id, links.blob.endpoint.id])
+      .apply(([registryEndpoint, vaultEndpoint, blobEndpointId]) => ({ registry: registryEndpoint, vault: vaultEndpoint, blob: blobEndpointId }));
+    this.privateDnsZoneIds = pulumi
+      .all([links.registry.privateDnsZoneId, links.vault.privateDnsZoneId, links.blob.privateDnsZoneId, environmentDns?.zone.id])
+      .apply(([registryZone, vaultZone, blobZone, environmentZone]) => ({
+        registry: registryZone,
+        vault: vaultZone,
+        blob: blobZone,
+        ...(environmentZone !== undefined ? { environment: environmentZone } : {}),
+      }));
+    this.keyVaultName = vault.name;
+    this.vaultUri = vaultUri;
+    this.storageAccountName = account.name;
+    this.blobEndpoint = blobEndpoint;
+    this.registerOutputs({
+      url: this.url,
+      fqdn: this.fqdn,
+      containerAppName: this.containerAppName,
+      containerAppId: this.containerAppId,
+      latestRevisionName: this.latestRevisionName,
+      imageRef: this.imageRef,
+      registryLoginServer: this.registryLoginServer,
+      identityId: this.identityId,
+      identityPrincipalId: this.identityPrincipalId,
+      identityClientId: this.identityClientId,
+      appPrincipalId: this.appPrincipalId,
+      environmentId: this.environmentId,
+      environmentStaticIp: this.environmentStaticIp,
+      environmentDefaultDomain: this.environmentDefaultDomain,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+      appInsightsConnectionString: this.appInsightsConnectionString,
+      resourceGroupName: this.resourceGroupName,
+      virtualNetworkId: this.virtualNetworkId,
+      infrastructureSubnetId: this.infrastructureSubnetId,
+      privateEndpointsSubnetId: this.privateEndpointsSubnetId,
+      privateEndpointIds: this.privateEndpointIds,
+      privateDnsZoneIds: this.privateDnsZoneIds,
+      keyVaultName: this.keyVaultName,
+      vaultUri: this.vaultUri,
+      storageAccountName: this.storageAccountName,
+      blobEndpoint: this.blobEndpoint,
+    });
+  }
+}
+
+/** The variables the component sets itself, so user `env` names are checked against them up front. */
+const PLATFORM_ENV_PLACEHOLDERS: Record<string, string> = {
+  PORT: "",
+  OTEL_SERVICE_NAME: "",
+  SERVICE_VERSION: "",
+  OTEL_RESOURCE_ATTRIBUTES: "",
+  AZURE_CLIENT_ID: "",
+  AZURE_KEY_VAULT_URI: "",
+  AZURE_STORAGE_BLOB_ENDPOINT: "",
+  AZURE_STORAGE_CONTAINER: "",
+};

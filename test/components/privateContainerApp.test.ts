@@ -1,0 +1,497 @@
+import { FAKE_AZURE } from "../harness/azureMocks";
+import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
+import type { AcrTokenExchangeRequest } from "../../components/acrToken";
+import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
+
+const T = {
+  group: "azure-native:resources:ResourceGroup",
+  workspace: "azure-native:operationalinsights:Workspace",
+  insights: "azure-native:applicationinsights:Component",
+  registry: "azure-native:containerregistry:Registry",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  grant: "azure-native:authorization:RoleAssignment",
+  image: "docker-build:index:Image",
+  environment: "azure-native:app:ManagedEnvironment",
+  app: "azure-native:app:ContainerApp",
+  vnet: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  nsg: "azure-native:network:NetworkSecurityGroup",
+  endpoint: "azure-native:network:PrivateEndpoint",
+  zoneGroup: "azure-native:network:PrivateDnsZoneGroup",
+  zone: "azure-native:privatedns:PrivateZone",
+  link: "azure-native:privatedns:VirtualNetworkLink",
+  record: "azure-native:privatedns:PrivateRecordSet",
+  vault: "azure-native:keyvault:Vault",
+  secret: "azure-native:keyvault:Secret",
+  account: "azure-native:storage:StorageAccount",
+  container: "azure-native:storage:BlobContainer",
+};
+const ROLE = {
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  secretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  blobContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+};
+/** Resource types that carry no Azure tags. */
+const UNTAGGABLE = new Set([T.grant, T.image, T.subnet, T.zoneGroup, T.record, T.container]);
+const DIGEST_REF = `mcr.microsoft.com/k8se/quickstart@sha256:${"d".repeat(64)}`;
+const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
+
+interface Deployed {
+  recording: Recording;
+  component?: PrivateContainerApp;
+  exchanges: AcrTokenExchangeRequest[];
+}
+
+async function deploy(args: PrivateContainerAppArgs = {}, options: { preview?: boolean } = {}): Promise<Deployed> {
+  const exchanges: AcrTokenExchangeRequest[] = [];
+  let component: PrivateContainerApp | undefined;
+  const recording = await record(
+    async () => {
+      const { PrivateContainerApp } = await import("../../components/privateContainerApp");
+      component = new PrivateContainerApp("web", {
+        exchangeToken: async (request) => {
+          exchanges.push(request);
+          return "acr-refresh-token";
+        },
+        ...args,
+      });
+    },
+    { preview: options.preview },
+  );
+  return { recording, component, exchanges };
+}
+
+async function failureOf(args: PrivateContainerAppArgs): Promise<ProgramError> {
+  const failure = await deploy(args).catch((error: unknown) => error);
+  if (!(failure instanceof ProgramError)) throw new Error("expected the program to fail");
+  expect(failure.recording.cloudResources).toEqual([]);
+  return failure;
+}
+
+function grantFor(recording: Recording, roleId: string): RecordedResource {
+  const found = recording.ofType(T.grant).filter((grant) => String(grant.inputs.roleDefinitionId).endsWith(roleId));
+  if (found.length !== 1) throw new Error(`expected one grant of ${roleId}, found ${found.length}`);
+  return found[0]!;
+}
+
+function endpointFor(recording: Recording, target: RecordedResource): RecordedResource {
+  const found = recording
+    .ofType(T.endpoint)
+    .filter((endpoint) => endpoint.propertyDependencies.privateLinkServiceConnections?.includes(target.urn));
+  if (found.length !== 1) throw new Error(`expected one endpoint for ${target.name}, found ${found.length}`);
+  return found[0]!;
+}
+
+describe.each([
+  ["an update", false],
+  ["a preview", true],
+])("the private topology in %s", (_mode, preview) => {
+  it("registers every resource, with its type and count", async () => {
+    const { recording } = await deploy({}, { preview });
+    expect(recording.typeCounts()).toEqual({
+      [T.group]: 1,
+      [T.vnet]: 1,
+      [T.nsg]: 2,
+      [T.subnet]: 2,
+      [T.workspace]: 1,
+      [T.insights]: 1,
+      [T.registry]: 1,
+      [T.identity]: 1,
+      [T.vault]: 1,
+      [T.account]: 1,
+      [T.container]: 1,
+      [T.grant]: 3,
+      [T.endpoint]: 3,
+      [T.zoneGroup]: 3,
+      [T.zone]: 4,
+      [T.link]: 4,
+      [T.image]: 1,
+      [T.environment]: 1,
+      [T.record]: 1,
+      [T.app]: 1,
+    });
+    const component = recording.one("aca:index:PrivateContainerApp");
+    for (const resource of recording.cloudResources) expect(resource.parent).toBe(component.urn);
+  });
+
+  it("grants the identity each role on its own resource before the app exists", async () => {
+    const { recording } = await deploy({}, { preview });
+    const identity = recording.one(T.identity);
+    const app = recording.one(T.app);
+    const scopes: Array<[string, RecordedResource]> = [
+      [ROLE.acrPull, recording.one(T.registry)],
+      [ROLE.secretsUser, recording.one(T.vault)],
+      [ROLE.blobContributor, recording.one(T.account)],
+    ];
+    for (const [role, target] of scopes) {
+      const grant = grantFor(recording, role);
+      expect(grant.propertyDependencies.scope).toEqual([target.urn]);
+      expect(grant.propertyDependencies.principalId).toEqual([identity.urn]);
+      expect(grant.inputs.principalType).toBe("ServicePrincipal");
+      expect(app.dependencies).toContain(grant.urn);
+      if (!preview) expect(grant.inputs.scope).toBe(target.id);
+    }
+  });
+
+  it("makes the app wait for the private endpoints and their DNS", async () => {
+    const { recording } = await deploy({}, { preview });
+    const app = recording.one(T.app);
+    for (const type of [T.endpoint, T.zoneGroup]) {
+      for (const resource of recording.ofType(type)) expect(app.dependencies).toContain(resource.urn);
+    }
+    for (const zone of recording.ofType(T.zone).filter((z) => String(z.inputs.privateZoneName ?? "").startsWith("privatelink."))) {
+      expect(app.dependencies).toContain(zone.urn);
+    }
+  });
+});
+
+describe("the private topology", () => {
+  it("walks from each private endpoint through its zone group to a zone linked to the VNet", async () => {
+    const { recording } = await deploy();
+    const vnet = recording.one(T.vnet);
+    const subnet = recording.named("web-pe-snet");
+    const targets: Array<[RecordedResource, string, string]> = [
+      [recording.one(T.registry), "registry", "privatelink.azurecr.io"],
+      [recording.one(T.vault), "vault", "privatelink.vaultcore.azure.net"],
+      [recording.one(T.account), "blob", "privatelink.blob.core.windows.net"],
+    ];
+    for (const [target, groupId, zoneName] of targets) {
+      const endpoint = endpointFor(recording, target);
+      expect(endpoint.propertyDependencies.subnet).toEqual([subnet.urn]);
+      expect(endpoint.inputs.privateLinkServiceConnections[0].groupIds).toEqual([groupId]);
+      const zoneGroup = recording.ofType(T.zoneGroup).find((group) => group.propertyDependencies.privateEndpointName?.includes(endpoint.urn));
+      expect(zoneGroup).toBeDefined();
+      const zone = recording.ofType(T.zone).find((z) => zoneGroup!.propertyDependencies.privateDnsZoneConfigs?.includes(z.urn));
+      expect(zone?.inputs.privateZoneName).toBe(zoneName);
+      const link = recording.ofType(T.link).find((l) => l.propertyDependencies.privateZoneName?.includes(zone!.urn));
+      expect(link?.propertyDependencies.virtualNetwork).toEqual([vnet.urn]);
+      expect(link?.inputs.virtualNetwork).toEqual({ id: vnet.id });
+    }
+  });
+
+  it("gives the internal environment a zone for its default domain with * at its static IP, linked to the VNet", async () => {
+    const { recording } = await deploy();
+    const environment = recording.one(T.environment);
+    const wildcard = recording.one(T.record);
+    const zone = recording.ofType(T.zone).find((z) => wildcard.propertyDependencies.privateZoneName?.includes(z.urn))!;
+    expect(zone.inputs.privateZoneName).toMatch(/\.westeurope\.azurecontainerapps\.io$/);
+    expect(zone.propertyDependencies.privateZoneName).toEqual([environment.urn]);
+    expect(wildcard.inputs).toMatchObject({ relativeRecordSetName: "*", recordType: "A", aRecords: [{ ipv4Address: "10.0.0.62" }] });
+    expect(wildcard.propertyDependencies.aRecords).toEqual([environment.urn]);
+    const link = recording.ofType(T.link).find((l) => l.propertyDependencies.privateZoneName?.includes(zone.urn));
+    expect(link?.propertyDependencies.virtualNetwork).toEqual([recording.one(T.vnet).urn]);
+  });
+
+  it("puts the environment in the delegated subnet, internal, with public access off, peer encryption on, logs and OTel", async () => {
+    const { recording } = await deploy();
+    const environment = recording.one(T.environment);
+    const subnet = recording.named("web-infra-snet");
+    expect(environment.inputs.vnetConfiguration).toEqual({ infrastructureSubnetId: subnet.id, internal: true });
+    expect(environment.propertyDependencies.vnetConfiguration).toEqual([subnet.urn]);
+    expect(environment.inputs.publicNetworkAccess).toBe("Disabled");
+    expect(environment.inputs.peerTrafficConfiguration).toEqual({ encryption: { enabled: true } });
+    expect(environment.inputs.appLogsConfiguration.destination).toBe("log-analytics");
+    expect(environment.inputs.openTelemetryConfiguration.tracesConfiguration.destinations).toEqual(["appInsights"]);
+    expect(subnet.inputs.delegations).toEqual([{ name: "container-apps", serviceName: "Microsoft.App/environments" }]);
+    expect(subnet.inputs.addressPrefix).toBe("10.0.0.0/23");
+    expect(recording.named("web-pe-snet").inputs.addressPrefix).toBe("10.0.2.0/24");
+    expect(recording.one(T.vnet).inputs.addressSpace).toEqual({ addressPrefixes: ["10.0.0.0/16"] });
+  });
+
+  it("attaches an NSG to both subnets", async () => {
+    const { recording } = await deploy();
+    for (const [subnetName, nsgName] of [
+      ["web-infra-snet", "web-infra-nsg"],
+      ["web-pe-snet", "web-pe-nsg"],
+    ]) {
+      expect(recording.named(subnetName!).propertyDependencies.networkSecurityGroup).toEqual([recording.named(nsgName!).urn]);
+    }
+  });
+
+  it("closes the registry, the vault and the storage account to public networks", async () => {
+    const { recording } = await deploy();
+    expect(recording.one(T.registry).inputs).toMatchObject({
+      sku: { name: "Premium" },
+      adminUserEnabled: false,
+      anonymousPullEnabled: false,
+      publicNetworkAccess: "Disabled",
+    });
+    expect(recording.one(T.registry).inputs.networkRuleSet).toBeUndefined();
+    expect(recording.one(T.vault).inputs.properties).toMatchObject({
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      enablePurgeProtection: true,
+      publicNetworkAccess: "Disabled",
+      networkAcls: { defaultAction: "Deny" },
+    });
+    expect(recording.one(T.account).inputs).toMatchObject({
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      minimumTlsVersion: "TLS1_2",
+      enableHttpsTrafficOnly: true,
+      publicNetworkAccess: "Disabled",
+    });
+  });
+
+  it("exposes nothing publicly by default", async () => {
+    const { recording } = await deploy();
+    for (const resource of recording.cloudResources) {
+      const inputs = resource.inputs;
+      const publicAccess = inputs.publicNetworkAccess ?? inputs.properties?.publicNetworkAccess;
+      if (publicAccess !== undefined) expect([resource.name, publicAccess]).toEqual([resource.name, "Disabled"]);
+    }
+    expect(recording.one(T.app).inputs.configuration.ingress.external).toBe(false);
+    expect(recording.one(T.environment).inputs.vnetConfiguration.internal).toBe(true);
+    expect(recording.one(T.container).inputs.publicAccess).toBe("None");
+  });
+
+  it("opens only what the args ask for: an external environment, external ingress and the deployer's address", async () => {
+    const { recording } = await deploy({ internal: false, externalIngress: true, imagePush: "allow-listed-ip", deployerIpAddress: "203.0.113.7" });
+    const open = recording.cloudResources
+      .filter((resource) => (resource.inputs.publicNetworkAccess ?? resource.inputs.properties?.publicNetworkAccess) === "Enabled")
+      .map((resource) => resource.type)
+      .sort();
+    expect(open).toEqual([T.environment, T.registry].sort());
+    expect(recording.one(T.registry).inputs.networkRuleSet).toEqual({
+      defaultAction: "Deny",
+      ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.7" }],
+    });
+    expect(recording.one(T.app).inputs.configuration.ingress.external).toBe(true);
+    expect(recording.one(T.environment).inputs.vnetConfiguration.internal).toBe(false);
+    expect(recording.ofType(T.record)).toHaveLength(0);
+    expect(recording.one(T.vault).inputs.properties.publicNetworkAccess).toBe("Disabled");
+    expect(recording.one(T.account).inputs.publicNetworkAccess).toBe("Disabled");
+  });
+
+  it("pushes inside the network only once the registry's endpoint and DNS exist", async () => {
+    const { recording, exchanges } = await deploy();
+    const image = recording.one(T.image);
+    const registry = recording.one(T.registry);
+    const endpoint = endpointFor(recording, registry);
+    const zoneGroup = recording.ofType(T.zoneGroup).find((group) => group.propertyDependencies.privateEndpointName?.includes(endpoint.urn))!;
+    expect(recording.waitsFor(image, endpoint)).toBe(true);
+    expect(recording.waitsFor(image, zoneGroup)).toBe(true);
+    expect(image.inputs.registries[0].username).toBe("00000000-0000-0000-0000-000000000000");
+    expect(exchanges).toEqual([{ loginServer: registry.inputs.registryName.toLowerCase() + ".azurecr.io", tenantId: FAKE_AZURE.tenantId, accessToken: "mock-entra-access-token" }]);
+  });
+
+  it("builds and pushes nothing when given a ready image, and runs that image", async () => {
+    const { recording, exchanges } = await deploy({ image: DIGEST_REF });
+    expect(recording.ofType(T.image)).toHaveLength(0);
+    expect(exchanges).toEqual([]);
+    expect(recording.one(T.app).inputs.template.containers[0].image).toBe(DIGEST_REF);
+    expect(recording.one(T.registry).inputs.publicNetworkAccess).toBe("Disabled");
+  });
+
+  it("never turns on the registry admin user, whatever the push choice", async () => {
+    for (const args of [{}, { imagePush: "allow-listed-ip" as const, deployerIpAddress: "198.51.100.0/29" }]) {
+      const { recording } = await deploy(args);
+      expect(recording.one(T.registry).inputs.adminUserEnabled).toBe(false);
+      expect(JSON.stringify(recording.one(T.app).inputs.configuration.registries)).not.toMatch(/passwordSecretRef|username/);
+    }
+  });
+
+  it("pulls the image by digest from the registry with the user-assigned identity", async () => {
+    const { recording } = await deploy();
+    const app = recording.one(T.app);
+    const identity = recording.one(T.identity);
+    expect(app.inputs.template.containers[0].image).toMatch(/\.azurecr\.io\/[a-z0-9-]+@sha256:[0-9a-f]{64}$/);
+    expect(app.inputs.configuration.registries).toEqual([{ server: recording.one(T.registry).inputs.registryName.toLowerCase() + ".azurecr.io", identity: identity.id }]);
+  });
+
+  it("reads declared secrets as Key Vault references through the identity and writes given values into the vault", async () => {
+    const { recording } = await deploy({
+      secrets: [
+        { name: "db-password", env: "DB_PASSWORD", value: "hunter2" },
+        { name: "api-key", env: "API_KEY", vaultSecretName: "partner-api-key" },
+      ],
+    });
+    const app = recording.one(T.app);
+    const identity = recording.one(T.identity);
+    const vault = recording.one(T.vault);
+    const vaultUri = `https://${vault.inputs.vaultName}.vault.azure.net/`;
+    expect(app.inputs.configuration.secrets).toEqual([
+      { name: "db-password", keyVaultUrl: `${vaultUri}secrets/db-password`, identity: identity.id },
+      { name: "api-key", keyVaultUrl: `${vaultUri}secrets/partner-api-key`, identity: identity.id },
+    ]);
+    const env = app.inputs.template.containers[0].env as Array<{ name: string; secretRef?: string; value?: string }>;
+    expect(env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", secretRef: "db-password" }, { name: "API_KEY", secretRef: "api-key" }]));
+    const written = recording.one(T.secret);
+    expect(written.inputs).toMatchObject({ secretName: "db-password", properties: { value: "hunter2" } });
+    expect(written.secretPaths).toEqual(["properties.value"]);
+    expect(app.dependencies).toContain(written.urn);
+    expect(JSON.stringify(app.inputs)).not.toContain("hunter2");
+  });
+
+  it("hands the app its identity, the vault URI and the blob endpoint as environment variables", async () => {
+    const { recording } = await deploy();
+    const env = Object.fromEntries(
+      (recording.one(T.app).inputs.template.containers[0].env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]),
+    );
+    const account = recording.one(T.account);
+    expect(env.AZURE_KEY_VAULT_URI).toBe(`https://${recording.one(T.vault).inputs.vaultName}.vault.azure.net/`);
+    expect(env.AZURE_STORAGE_BLOB_ENDPOINT).toBe(`https://${account.inputs.accountName}.blob.core.windows.net/`);
+    expect(env.AZURE_STORAGE_CONTAINER).toBe("data");
+    expect(env.AZURE_CLIENT_ID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(env.PORT).toBe("8000");
+  });
+
+  it("tags every taggable resource", async () => {
+    const { recording } = await deploy({ tags: { team: "payments" } });
+    for (const resource of recording.cloudResources.filter((r) => !UNTAGGABLE.has(r.type))) {
+      expect([resource.type, resource.inputs.tags]).toEqual([resource.type, { "managed-by": "pulumi-aca", team: "payments" }]);
+    }
+  });
+
+  it("answers every output, the network and private-endpoint ones included", async () => {
+    const { component, recording } = await deploy();
+    const c = component!;
+    expect(await promiseOf(c.virtualNetworkId)).toBe(recording.one(T.vnet).id);
+    expect(await promiseOf(c.infrastructureSubnetId)).toBe(recording.named("web-infra-snet").id);
+    expect(await promiseOf(c.privateEndpointsSubnetId)).toBe(recording.named("web-pe-snet").id);
+    expect(await promiseOf(c.privateEndpointIds)).toEqual({
+      registry: endpointFor(recording, recording.one(T.registry)).id,
+      vault: endpointFor(recording, recording.one(T.vault)).id,
+      blob: endpointFor(recording, recording.one(T.account)).id,
+    });
+    const zones = await promiseOf(c.privateDnsZoneIds);
+    expect(Object.keys(zones!).sort()).toEqual(["blob", "environment", "registry", "vault"]);
+    expect(zones!.registry).toMatch(/privateDnsZones\/privatelink\.azurecr\.io$/);
+    expect(zones!.environment).toMatch(/privateDnsZones\/[0-9a-f]+\.westeurope\.azurecontainerapps\.io$/);
+    expect(await promiseOf(c.environmentStaticIp)).toBe("10.0.0.62");
+    expect(await promiseOf(c.vaultUri)).toBe(`https://${recording.one(T.vault).inputs.vaultName}.vault.azure.net/`);
+    expect(await promiseOf(c.storageAccountName)).toBe(recording.one(T.account).inputs.accountName);
+    expect(await promiseOf(c.url)).toMatch(/^https:\/\/.+\.azurecontainerapps\.io$/);
+    expect(await promiseOf(c.imageRef)).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(await isSecretOutput(c.appInsightsConnectionString)).toBe(true);
+    expect(await promiseOf(c.resourceGroupName)).toBe(recording.one(T.group).inputs.resourceGroupName);
+  });
+
+  it("leaves computed outputs unknown in preview", async () => {
+    const { component } = await deploy({}, { preview: true });
+    expect(await promiseOf(component!.environmentStaticIp)).toBeUndefined();
+    expect(await promiseOf(component!.privateEndpointIds)).toBeUndefined();
+  });
+
+  it("uses an existing VNet and subnets by id and creates no network of its own", async () => {
+    const vnetId = `${HUB}/virtualNetworks/vnet-spoke`;
+    const { recording, component } = await deploy({
+      existingNetwork: {
+        virtualNetworkId: vnetId,
+        infrastructureSubnetId: `${vnetId}/subnets/aca`,
+        privateEndpointsSubnetId: `${vnetId}/subnets/pe`,
+        addressSpace: ["10.40.0.0/16"],
+        infrastructureSubnetPrefix: "10.40.0.0/27",
+        infrastructureSubnetDelegation: "Microsoft.App/environments",
+        privateEndpointsSubnetPrefix: "10.40.1.0/28",
+      },
+    });
+    for (const type of [T.vnet, T.subnet, T.nsg]) expect(recording.ofType(type)).toHaveLength(0);
+    expect(recording.one(T.environment).inputs.vnetConfiguration.infrastructureSubnetId).toBe(`${vnetId}/subnets/aca`);
+    for (const endpoint of recording.ofType(T.endpoint)) expect(endpoint.inputs.subnet.id).toBe(`${vnetId}/subnets/pe`);
+    for (const link of recording.ofType(T.link)) expect(link.inputs.virtualNetwork).toEqual({ id: vnetId });
+    expect(await promiseOf(component!.virtualNetworkId)).toBe(vnetId);
+  });
+
+  it("registers endpoints in hub-owned zones and creates none of those zones", async () => {
+    const zoneIds = {
+      registry: `${HUB}/privateDnsZones/privatelink.azurecr.io`,
+      vault: `${HUB}/privateDnsZones/privatelink.vaultcore.azure.net`,
+      blob: `${HUB}/privateDnsZones/privatelink.blob.core.windows.net`,
+    };
+    const { recording, component } = await deploy({ privateDnsZoneIds: zoneIds });
+    expect(recording.ofType(T.zone).map((zone) => zone.inputs.privateZoneName)).toEqual([expect.stringMatching(/azurecontainerapps\.io$/)]);
+    expect(recording.ofType(T.link)).toHaveLength(1);
+    const configured = recording.ofType(T.zoneGroup).map((group) => group.inputs.privateDnsZoneConfigs[0].privateDnsZoneId).sort();
+    expect(configured).toEqual(Object.values(zoneIds).sort());
+    const outputs = await promiseOf(component!.privateDnsZoneIds);
+    expect(outputs).toMatchObject(zoneIds);
+  });
+
+  it("takes custom address ranges", async () => {
+    const { recording } = await deploy({
+      network: { addressSpace: ["172.20.0.0/22"], infrastructureSubnetPrefix: "172.20.0.0/27", privateEndpointsSubnetPrefix: "172.20.1.0/28" },
+    });
+    expect(recording.one(T.vnet).inputs.addressSpace).toEqual({ addressPrefixes: ["172.20.0.0/22"] });
+    expect(recording.named("web-infra-snet").inputs.addressPrefix).toBe("172.20.0.0/27");
+    expect(recording.named("web-pe-snet").inputs.addressPrefix).toBe("172.20.1.0/28");
+  });
+});
+
+describe("the private topology's argument checks", () => {
+  it.each<[string, PrivateContainerAppArgs, string]>([
+    [
+      "an infrastructure subnet smaller than /27",
+      { network: { infrastructureSubnetPrefix: "10.0.0.0/28" } },
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/28"; a workload-profiles environment needs an infrastructure subnet of /27 or larger',
+    ],
+    [
+      "a subnet outside the VNet",
+      { network: { privateEndpointsSubnetPrefix: "10.1.0.0/24" } },
+      'Invalid `network.privateEndpointsSubnetPrefix`: "10.1.0.0/24"; a subnet must lie inside the virtual network\'s address space (10.0.0.0/16)',
+    ],
+    [
+      "overlapping subnets",
+      { network: { privateEndpointsSubnetPrefix: "10.0.1.0/24" } },
+      'Invalid `network.privateEndpointsSubnetPrefix`: "10.0.1.0/24"; subnets of one virtual network must not overlap',
+    ],
+    [
+      "a malformed address space",
+      { network: { addressSpace: ["10.0.0.0/33"] } },
+      'Invalid `network.addressSpace[0]`: "10.0.0.0/33"; an address range must be an IPv4 CIDR',
+    ],
+    [
+      "a private endpoints subnet smaller than /28",
+      { network: { privateEndpointsSubnetPrefix: "10.0.2.0/29" } },
+      'Invalid `network.privateEndpointsSubnetPrefix`: "10.0.2.0/29"; the private endpoints subnet needs /28 or larger',
+    ],
+    [
+      "an existing infrastructure subnet declared undelegated",
+      {
+        existingNetwork: {
+          virtualNetworkId: "vnet",
+          infrastructureSubnetId: "aca",
+          privateEndpointsSubnetId: "pe",
+          infrastructureSubnetPrefix: "10.0.0.0/23",
+          infrastructureSubnetDelegation: null,
+        },
+      },
+      "Invalid `existingNetwork.infrastructureSubnetDelegation`: null; a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments",
+    ],
+    [
+      "both a network to create and an existing one",
+      { network: {}, existingNetwork: { virtualNetworkId: "v", infrastructureSubnetId: "a", privateEndpointsSubnetId: "p" } },
+      "only one of `network` or `existingNetwork` may be set",
+    ],
+    ["an unknown push choice", { imagePush: "admin-user" as never }, 'Invalid `imagePush`: "admin-user"; must be one of inside-network, allow-listed-ip'],
+    [
+      "an allow-listed push without the deployer's address",
+      { imagePush: "allow-listed-ip" },
+      'Invalid `deployerIpAddress`: undefined; imagePush "allow-listed-ip" needs the deployer\'s public IPv4 address',
+    ],
+    [
+      "a deployer address with an inside-network push",
+      { deployerIpAddress: "203.0.113.7" },
+      'Invalid `deployerIpAddress`: "203.0.113.7"; is used only with imagePush "allow-listed-ip"',
+    ],
+    [
+      "a malformed deployer address",
+      { imagePush: "allow-listed-ip", deployerIpAddress: "203.0.113" },
+      'Invalid `deployerIpAddress`: "203.0.113"; must be an IPv4 address (203.0.113.7) or CIDR range (203.0.113.0/29).',
+    ],
+    [
+      "a private deployer address",
+      { imagePush: "allow-listed-ip", deployerIpAddress: "10.1.2.3" },
+      'Invalid `deployerIpAddress`: "10.1.2.3"; overlaps the private range 10.0.0.0/8; the registry firewall sees the deployer\'s public address',
+    ],
+    ["a vault secret name Key Vault refuses", { secrets: [{ name: "db", vaultSecretName: "db_password" }] }, 'Invalid `secrets[0].vaultSecretName`: "db_password"'],
+    ["a secret env clashing with a platform variable", { secrets: [{ name: "db", env: "AZURE_CLIENT_ID" }] }, "environment variable names must be unique"],
+    ["a soft-delete retention out of range", { softDeleteRetentionInDays: 3 }, "Invalid `softDeleteRetentionInDays`: 3"],
+    ["an invalid vault name", { names: { keyVault: "kv--bad" } }, 'Invalid `names.keyVault`: "kv--bad"'],
+    ["an invalid storage account name", { names: { storageAccount: "St-Bad" } }, 'Invalid `names.storageAccount`: "St-Bad"'],
+    ["an invalid blob container name", { blobContainerName: "Data" }, 'Invalid `blobContainerName`: "Data"'],
+  ])("rejects %s before registering any cloud resource", async (_case, args, message) => {
+    const failure = await failureOf(args);
+    expect(failure.message).toContain(message);
+  });
+});
