@@ -1,0 +1,131 @@
+/**
+ * Connecting resources in a stack when their ids are not known yet.
+ *
+ * At preview an ARM id is unknown, so `scope: registry.id` cannot be compared with anything. The
+ * engine still says which resources each property came from (`propertyDependencies`), which
+ * resources a resource waits for (`dependencies`) and who its parent is. These helpers combine
+ * those with the names that are known, so stack rules can follow a reference either way.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { types } from "./resourceTypes";
+import { armName, at, parseArmId, propsOf, sameName, str, type ArmId, type JsonObject } from "./util";
+
+
+export { types };
+
+/** The property holding each resource type's Azure name, when the program sets it. */
+const nameProperty: Record<string, string> = {
+  [types.containerApp]: "containerAppName",
+  [types.managedEnvironment]: "environmentName",
+  [types.registry]: "registryName",
+  [types.vault]: "vaultName",
+  [types.storageAccount]: "accountName",
+  [types.subnet]: "subnetName",
+  [types.virtualNetwork]: "virtualNetworkName",
+  [types.privateEndpoint]: "privateEndpointName",
+  [types.privateZone]: "privateZoneName",
+  [types.userAssignedIdentity]: "resourceName",
+};
+
+export function ofType(resources: PolicyResource[], type: string): PolicyResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function props(resource: PolicyResource): JsonObject {
+  return propsOf(resource.props);
+}
+
+/** The Azure name of a resource when it is known (set explicitly by the program). */
+export function azureName(resource: PolicyResource): string | undefined {
+  const key = nameProperty[resource.type];
+  const p = props(resource);
+  const explicit = key ? str(at(p, key)) : undefined;
+  if (explicit) return explicit;
+  return resource.type === types.subnet ? str(at(p, "name")) : undefined;
+}
+
+/**
+ * The resources a property's value came from. When the engine sent no property dependencies at
+ * all for the resource, every dependency is taken instead.
+ */
+export function sourcesOf(resource: PolicyResource, property: string): PolicyResource[] {
+  const byProperty = resource.propertyDependencies ?? {};
+  if (Object.keys(byProperty).length === 0) return resource.dependencies ?? [];
+  return byProperty[property] ?? [];
+}
+
+/** True when `property` of `resource` was computed from `source`. */
+export function dependsThrough(resource: PolicyResource, property: string, source: PolicyResource): boolean {
+  return sourcesOf(resource, property).some((r) => r.urn === source.urn);
+}
+
+/** True when `ancestor` is the parent (at any depth) of `resource`. */
+export function isDescendantOf(resource: PolicyResource, ancestor: PolicyResource): boolean {
+  const parentUrn = resource.opts?.parent;
+  let current: PolicyResource | undefined = resource.parent;
+  if (!current && parentUrn === ancestor.urn) return true;
+  const seen = new Set<string>();
+  while (current && !seen.has(current.urn)) {
+    if (current.urn === ancestor.urn) return true;
+    seen.add(current.urn);
+    current = current.parent;
+  }
+  return false;
+}
+
+/**
+ * Three-valued answer to "does this reference point at that resource?": `true` / `false` when
+ * it can be decided, `undefined` when it cannot (unknown id and no dependency information).
+ */
+export type Match = boolean | undefined;
+
+/**
+ * Does the value of `property` on `from` (an ARM id, possibly unknown, found at `value`) refer to
+ * `target`? Decided by the property's dependencies first, then by the names in a known id.
+ */
+export function refersTo(from: PolicyResource, property: string, value: unknown, target: PolicyResource, armType: string): Match {
+  if (dependsThrough(from, property, target)) return true;
+  const id = parseArmId(value);
+  if (id) {
+    const name = armName(id, armType);
+    const targetName = azureName(target);
+    if (name !== undefined && targetName !== undefined) return sameName(name, targetName);
+    if (name !== undefined) return undefined;
+    return false;
+  }
+  // A known value that is not an ARM id does not refer to it; an unknown one may.
+  return str(value) !== undefined ? false : sourcesOf(from, property).length > 0 ? false : undefined;
+}
+
+/** Parses a known ARM id into its names (`virtualNetworks`, `subnets`, …). */
+export function idOf(value: unknown): ArmId | undefined {
+  return parseArmId(value);
+}
+
+/** The private endpoints whose private-link connections point at `target`. */
+export function privateEndpointsFor(resources: PolicyResource[], target: PolicyResource, armType: string): { found: PolicyResource[]; undecided: boolean } {
+  const found: PolicyResource[] = [];
+  let undecided = false;
+  for (const endpoint of ofType(resources, types.privateEndpoint)) {
+    const p = props(endpoint);
+    let matched = false;
+    for (const key of ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]) {
+      const connections = at(p, key);
+      if (dependsThrough(endpoint, key, target)) {
+        matched = true;
+        continue;
+      }
+      if (!Array.isArray(connections)) {
+        if (connections !== undefined) undecided = true;
+        continue;
+      }
+      for (const connection of connections) {
+        const match = refersTo(endpoint, key, at(connection, "privateLinkServiceId"), target, armType);
+        if (match === true) matched = true;
+        if (match === undefined) undecided = true;
+      }
+    }
+    if (matched) found.push(endpoint);
+  }
+  return { found, undecided };
+}
