@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
 import type { AcrTokenExchangeRequest } from "../../components/acrToken";
@@ -493,5 +494,56 @@ describe("the private topology's argument checks", () => {
   ])("rejects %s before registering any cloud resource", async (_case, args, message) => {
     const failure = await failureOf(args);
     expect(failure.message).toContain(message);
+  });
+});
+
+describe("the private example", () => {
+  const EXAMPLE = path.resolve(__dirname, "..", "..", "examples", "private");
+  let fetchSpy: jest.SpyInstance;
+  const exchanges: string[] = [];
+
+  beforeEach(() => {
+    exchanges.length = 0;
+    // The example uses the real token exchange; here the registry's /oauth2/exchange answers in-process.
+    fetchSpy = jest.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      exchanges.push(String(input));
+      return new Response(JSON.stringify({ refresh_token: "example-refresh-token" }), { status: 200, headers: { "content-type": "application/json" } });
+    });
+  });
+
+  afterEach(() => fetchSpy.mockRestore());
+
+  async function runExample(options: { preview?: boolean; config?: Record<string, string> } = {}) {
+    return record(
+      async () => {
+        jest.resetModules();
+        return import(EXAMPLE);
+      },
+      { project: "aca-private", ...options },
+    );
+  }
+
+  it.each([
+    ["an update", false],
+    ["a preview", true],
+  ])("deploys the whole private topology, pushing from inside the network, in %s", async (_mode, preview) => {
+    const recording = await runExample({ preview });
+    expect(recording.one("aca:index:PrivateContainerApp").name).toBe("web");
+    expect(recording.typeCounts()).toMatchObject({ [T.endpoint]: 3, [T.zoneGroup]: 3, [T.zone]: 4, [T.link]: 4, [T.grant]: 3, [T.image]: 1, [T.app]: 1 });
+    expect(recording.one(T.registry).inputs.publicNetworkAccess).toBe("Disabled");
+    if (preview) {
+      expect(exchanges).toEqual([]);
+    } else {
+      expect(Object.keys(recording.stackOutputs).sort()).toEqual(["environmentStaticIp", "privateEndpointIds", "url"]);
+      expect(exchanges).toEqual([`https://${String(recording.one(T.registry).inputs.registryName).toLowerCase()}.azurecr.io/oauth2/exchange`]);
+    }
+  });
+
+  it("opens the registry to the configured deployer address alone", async () => {
+    const recording = await runExample({ config: { "aca-private:deployerIp": "203.0.113.7" } });
+    expect(recording.one(T.registry).inputs).toMatchObject({
+      publicNetworkAccess: "Enabled",
+      networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.7" }] },
+    });
   });
 });
