@@ -130,6 +130,11 @@ export interface PrivateContainerAppArgs {
    * networks peered to it), never from the internet.
    */
   readonly externalIngress?: boolean;
+  /**
+   * Spread the environment across availability zones, so a zone outage leaves the app running. Needs a
+   * region with availability zones. Default true.
+   */
+  readonly zoneRedundant?: boolean;
   /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
   readonly imagePush?: ImagePush;
   /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
@@ -542,6 +547,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
         vnet: { infrastructureSubnetId, internal },
         publicNetworkAccess: internal ? "Disabled" : "Enabled",
         peerTrafficEncryption: true,
+        zoneRedundant: args.zoneRedundant ?? true,
       },
       child,
     );

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
@@ -191,6 +193,7 @@ describe("the private topology", () => {
     expect(environment.propertyDependencies.vnetConfiguration).toEqual([subnet.urn]);
     expect(environment.inputs.publicNetworkAccess).toBe("Disabled");
     expect(environment.inputs.peerTrafficConfiguration).toEqual({ encryption: { enabled: true } });
+    expect(environment.inputs.zoneRedundant).toBe(true);
     expect(environment.inputs.appLogsConfiguration.destination).toBe("log-analytics");
     expect(environment.inputs.openTelemetryConfiguration.tracesConfiguration.destinations).toEqual(["appInsights"]);
     expect(subnet.inputs.delegations).toEqual([{ name: "container-apps", serviceName: "Microsoft.App/environments" }]);
@@ -409,6 +412,11 @@ describe("the private topology", () => {
     expect(outputs).toMatchObject(zoneIds);
   });
 
+  it("stays in one zone when asked, for regions without availability zones", async () => {
+    const { recording } = await deploy({ zoneRedundant: false });
+    expect(recording.one(T.environment).inputs.zoneRedundant).toBe(false);
+  });
+
   it("takes custom address ranges", async () => {
     const { recording } = await deploy({
       network: { addressSpace: ["172.20.0.0/22"], infrastructureSubnetPrefix: "172.20.0.0/27", privateEndpointsSubnetPrefix: "172.20.1.0/28" },
@@ -546,4 +554,27 @@ describe("the private example", () => {
       networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.7" }] },
     });
   });
+});
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const policyPack = fs.existsSync(path.join(ROOT, "policies", "index.ts")) && fs.existsSync(path.join(ROOT, "scripts", "plan.mjs"));
+
+describe("the private example under the policy pack", () => {
+  (policyPack ? it : it.skip)("passes every mandatory rule of the private baseline", async () => {
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["scripts/plan.mjs", "examples/private", "--baseline", "private"],
+        { cwd: ROOT, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.stderr).toBe("");
+    const lines = run.stdout.split("\n");
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PrivateContainerApp web +(ok|advisory)$/));
+    expect(lines).not.toContainEqual(expect.stringMatching(/FAIL$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\d+ resources, 0 mandatory violations/));
+    expect(lines).toContain("Policies passed.");
+    expect(run.code).toBe(0);
+  }, 200_000);
 });
