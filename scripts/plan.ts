@@ -94,7 +94,7 @@ interface Program {
 export function loadProgram(dir: string, stack: string): Program {
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!projectFile) throw new UsageError(`${dir} is not a Pulumi program: it has no Pulumi.yaml.`);
-  const project = readYaml(projectFile) as { name?: unknown; main?: unknown };
+  const project = readYaml(projectFile) as { name?: unknown; main?: unknown; config?: Record<string, unknown> };
   if (typeof project.name !== "string" || project.name === "") throw new UsageError(`${projectFile} has no project name.`);
   const mainDir = typeof project.main === "string" ? path.resolve(dir, project.main) : dir;
   const entry = resolveEntry(mainDir);
@@ -102,6 +102,12 @@ export function loadProgram(dir: string, stack: string): Program {
 
   const config: Record<string, string> = {};
   const secretConfig: string[] = [];
+  // Project-level values (`config: {key: {value: …}}` or `{default: …}`) first, the stack's over them.
+  for (const [rawKey, declared] of Object.entries(project.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    const value = declared && typeof declared === "object" ? ((declared as Record<string, unknown>).value ?? (declared as Record<string, unknown>).default) : declared;
+    if (value !== undefined) config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
   const stackFile = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   const stackConfig = stackFile ? ((readYaml(stackFile) as { config?: Record<string, unknown> }).config ?? {}) : {};
   for (const [rawKey, rawValue] of Object.entries(stackConfig)) {

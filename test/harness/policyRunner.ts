@@ -669,6 +669,22 @@ export interface PolicyVerdict {
 export interface JudgeOptions {
   config?: PolicyPackConfig;
   stack?: StackContext;
+  /** Analyze calls in flight at once. Default 16. */
+  concurrency?: number;
+}
+
+/** Maps with at most `limit` calls in flight; results keep the input order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 export interface EvaluateOptions extends StartOptions, JudgeOptions {}
@@ -685,18 +701,20 @@ export async function judge(runner: PolicyRunner, resources: readonly Analyzable
   const first = resources[0] ? parseUrn(resources[0].urn) : { project: "project", stack: "stack" };
   await runner.configureStack(options.stack ?? { project: first.project, stack: first.stack, dryRun: true });
   const analyzed = process.hrtime.bigint();
+  // The server runs only remediations whose policy is at `remediate`; without one, Remediate answers nothing.
+  const remediating = Object.values(config).some((c) => c.enforcementLevel === "remediate");
   const remediated = new Map<string, Record<string, unknown>>();
-  const verdicts: ResourceVerdict[] = [];
-  for (const resource of resources) {
+  // Resources are judged concurrently, as the engine judges them while the program registers them.
+  const verdicts = await mapConcurrently(resources, options.concurrency ?? 16, async (resource): Promise<ResourceVerdict> => {
     let properties = analyzerProperties(resource.wireInputs);
-    const remediations = await runner.remediate(resource, properties);
+    const remediations = remediating ? await runner.remediate(resource, properties) : [];
     for (const remediation of remediations) {
       if (remediation.properties) properties = remediation.properties;
     }
     if (remediations.some((r) => r.properties)) remediated.set(resource.urn, properties);
     const diagnostics = await runner.analyze(resource, properties);
-    verdicts.push({ urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, diagnostics, remediations });
-  }
+    return { urn: resource.urn, type: resource.type, name: resource.name, parent: resource.parent, diagnostics, remediations };
+  });
   const stackBegan = process.hrtime.bigint();
   const stackDiagnostics = await runner.analyzeStack(resources, remediated);
   const ended = process.hrtime.bigint();
