@@ -107,6 +107,7 @@ describe("npm run plan", () => {
 
 const realPack = fs.existsSync(path.join(ROOT, "policies", "index.ts"));
 const publicExample = fs.existsSync(path.join(ROOT, "examples", "public", "index.ts"));
+const privateExample = fs.existsSync(path.join(ROOT, "examples", "private", "index.ts"));
 
 describe("npm run plan with the policy pack", () => {
   (realPack && publicExample ? it : it.skip)("passes examples/public under the public baseline", async () => {
@@ -116,6 +117,16 @@ describe("npm run plan with the policy pack", () => {
     expect(run.code).toBe(0);
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PublicContainerApp \S+ +(ok|advisory)$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:app:ContainerApp \S+ +(ok|advisory)$/));
+  }, 200_000);
+
+  (realPack && privateExample ? it : it.skip)("passes examples/private under the private baseline", async () => {
+    const run = await plan("examples/private", "--baseline", "private");
+    expect(run.stderr).toBe("");
+    expect(run.lines).toContain("Policies passed.");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toContain("baseline private");
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PrivateContainerApp \S+ +(ok|advisory)$/));
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:network:PrivateEndpoint \S+ +(ok|advisory)$/));
   }, 200_000);
 
   (realPack ? it : it.skip)("fails the insecure program with exit 1 and names the broken rules", async () => {
