@@ -216,23 +216,25 @@ export function resolvePrivateContainerAppNames(name: string, args: Pick<Private
  * The subnet plan the args describe: the created VNet's ranges (defaults filled in), or what was declared
  * of an existing one. Throws a ValidationError on `network` and `existingNetwork` together.
  */
-export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork">): SubnetPlan | undefined {
+export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork">): SubnetPlan {
   if (args.network !== undefined && args.existingNetwork !== undefined) {
     throw new ValidationError("network+existingNetwork", "both set", "only one of `network` or `existingNetwork` may be set");
   }
   const existing = args.existingNetwork;
   if (existing) {
-    if (existing.infrastructureSubnetPrefix === undefined) return undefined;
     return {
       environmentKind: "workload-profiles",
       addressSpace: existing.addressSpace ? { field: "existingNetwork.addressSpace", prefixes: existing.addressSpace } : undefined,
-      infrastructure: {
-        field: "existingNetwork.infrastructureSubnetPrefix",
-        addressPrefix: existing.infrastructureSubnetPrefix,
-        delegationField: "existingNetwork.infrastructureSubnetDelegation",
-        delegation: existing.infrastructureSubnetDelegation ?? undefined,
-        delegationUnknown: existing.infrastructureSubnetDelegation === undefined,
-      },
+      infrastructure:
+        existing.infrastructureSubnetPrefix !== undefined
+          ? {
+              field: "existingNetwork.infrastructureSubnetPrefix",
+              addressPrefix: existing.infrastructureSubnetPrefix,
+              delegationField: "existingNetwork.infrastructureSubnetDelegation",
+              delegation: existing.infrastructureSubnetDelegation ?? undefined,
+              delegationUnknown: existing.infrastructureSubnetDelegation === undefined,
+            }
+          : undefined,
       privateEndpoints:
         existing.privateEndpointsSubnetPrefix !== undefined
           ? { field: "existingNetwork.privateEndpointsSubnetPrefix", addressPrefix: existing.privateEndpointsSubnetPrefix }
@@ -357,8 +359,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     const tags = { ...DEFAULT_TAGS, ...args.tags };
     checkTags(tags);
     const names = resolvePrivateContainerAppNames(name, args, `${pulumi.getProject()}/${pulumi.getStack()}/${name}`);
-    const plan = subnetPlanOf(args);
-    if (plan) validateSubnetPlan(plan);
+    validateSubnetPlan(subnetPlanOf(args));
     const imagePush = args.imagePush ?? "inside-network";
     checkImagePush(imagePush, args.deployerIpAddress);
     const retentionInDays = args.logRetentionInDays ?? 30;

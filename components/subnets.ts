@@ -124,7 +124,8 @@ export interface SubnetPlan {
   readonly environmentKind: EnvironmentKind;
   /** The VNet's address space; undefined for an existing VNet whose space was not declared. */
   readonly addressSpace?: { readonly field: string; readonly prefixes: readonly string[] };
-  readonly infrastructure: PlannedSubnet;
+  /** Undefined for an existing infrastructure subnet whose range was not declared. */
+  readonly infrastructure?: PlannedSubnet;
   /** Undefined for an existing endpoints subnet whose range was not declared. */
   readonly privateEndpoints?: PlannedSubnet;
 }
@@ -132,7 +133,7 @@ export interface SubnetPlan {
 /** What a valid plan parses to. */
 export interface ValidatedSubnetPlan {
   readonly addressSpace: Cidr[];
-  readonly infrastructure: Cidr;
+  readonly infrastructure?: Cidr;
   readonly privateEndpoints?: Cidr;
 }
 
@@ -151,7 +152,7 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
   if (plan.addressSpace && addressSpace.length === 0) {
     throw new ValidationError(plan.addressSpace.field, [], "a virtual network needs at least one address prefix");
   }
-  const infrastructure = parseCidr(plan.infrastructure.field, plan.infrastructure.addressPrefix);
+  const infrastructure = plan.infrastructure ? parseCidr(plan.infrastructure.field, plan.infrastructure.addressPrefix) : undefined;
   const privateEndpoints = plan.privateEndpoints
     ? parseCidr(plan.privateEndpoints.field, plan.privateEndpoints.addressPrefix)
     : undefined;
@@ -167,10 +168,11 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
     }
   });
 
-  checkInfrastructureSubnet(plan.environmentKind, plan.infrastructure, infrastructure);
+  if (plan.infrastructure && infrastructure) checkInfrastructureSubnet(plan.environmentKind, plan.infrastructure, infrastructure);
   if (plan.privateEndpoints && privateEndpoints) checkPrivateEndpointsSubnet(plan.privateEndpoints, privateEndpoints);
 
-  const subnets: [PlannedSubnet, Cidr][] = [[plan.infrastructure, infrastructure]];
+  const subnets: [PlannedSubnet, Cidr][] = [];
+  if (plan.infrastructure && infrastructure) subnets.push([plan.infrastructure, infrastructure]);
   if (plan.privateEndpoints && privateEndpoints) subnets.push([plan.privateEndpoints, privateEndpoints]);
 
   if (plan.addressSpace) {
@@ -184,7 +186,7 @@ export function validateSubnetPlan(plan: SubnetPlan): ValidatedSubnetPlan {
       }
     }
   }
-  if (privateEndpoints && plan.privateEndpoints && overlaps(infrastructure, privateEndpoints)) {
+  if (infrastructure && plan.infrastructure && privateEndpoints && plan.privateEndpoints && overlaps(infrastructure, privateEndpoints)) {
     throw new ValidationError(
       plan.privateEndpoints.field,
       plan.privateEndpoints.addressPrefix,

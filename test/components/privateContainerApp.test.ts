@@ -468,6 +468,11 @@ describe("the private topology's argument checks", () => {
       "Invalid `existingNetwork.infrastructureSubnetDelegation`: null; a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments",
     ],
     [
+      "an existing endpoints subnet declared too small",
+      { existingNetwork: { virtualNetworkId: "vnet", infrastructureSubnetId: "aca", privateEndpointsSubnetId: "pe", privateEndpointsSubnetPrefix: "10.0.2.0/30" } },
+      'Invalid `existingNetwork.privateEndpointsSubnetPrefix`: "10.0.2.0/30"; the private endpoints subnet needs /28 or larger',
+    ],
+    [
       "both a network to create and an existing one",
       { network: {}, existingNetwork: { virtualNetworkId: "v", infrastructureSubnetId: "a", privateEndpointsSubnetId: "p" } },
       "only one of `network` or `existingNetwork` may be set",

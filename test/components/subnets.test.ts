@@ -6,22 +6,25 @@ import {
   overlaps,
   parseCidr,
   validateSubnetPlan,
+  type PlannedSubnet,
   type SubnetPlan,
 } from "../../components/subnets";
 import { ValidationError } from "../../components/validation";
 
 const cidr = (text: string) => parseCidr("test", text);
 
+const INFRA: PlannedSubnet = {
+  field: "network.infrastructureSubnetPrefix",
+  addressPrefix: "10.0.0.0/23",
+  delegationField: "network.infrastructureSubnetDelegation",
+  delegation: CONTAINER_APPS_DELEGATION,
+};
+
 function plan(overrides: Partial<SubnetPlan> = {}): SubnetPlan {
   return {
     environmentKind: "workload-profiles",
     addressSpace: { field: "network.addressSpace", prefixes: ["10.0.0.0/16"] },
-    infrastructure: {
-      field: "network.infrastructureSubnetPrefix",
-      addressPrefix: "10.0.0.0/23",
-      delegationField: "network.infrastructureSubnetDelegation",
-      delegation: CONTAINER_APPS_DELEGATION,
-    },
+    infrastructure: INFRA,
     privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "10.0.2.0/24" },
     ...overrides,
   };
@@ -93,20 +96,20 @@ describe("containment and overlap", () => {
 describe("the subnet plan of a private topology", () => {
   it("accepts the default plan and returns the parsed blocks", () => {
     const validated = validateSubnetPlan(plan());
-    expect(validated.infrastructure.prefixLength).toBe(23);
+    expect(validated.infrastructure?.prefixLength).toBe(23);
     expect(validated.privateEndpoints?.prefixLength).toBe(24);
     expect(validated.addressSpace).toHaveLength(1);
   });
 
   it("accepts a workload-profiles infrastructure subnet of exactly /27", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/27" } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, addressPrefix: "10.0.0.0/27" } })),
     ).not.toThrow();
   });
 
   it("rejects a workload-profiles infrastructure subnet smaller than /27", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/28" } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, addressPrefix: "10.0.0.0/28" } })),
     ).toThrow(
       'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/28"; a workload-profiles environment needs an infrastructure subnet of /27 or larger (32 addresses); /28 holds 16.',
     );
@@ -114,7 +117,7 @@ describe("the subnet plan of a private topology", () => {
 
   it("rejects a workload-profiles infrastructure subnet that is not delegated", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, delegation: undefined } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, delegation: undefined } })),
     ).toThrow(
       "Invalid `network.infrastructureSubnetDelegation`: null; a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments.",
     );
@@ -122,14 +125,14 @@ describe("the subnet plan of a private topology", () => {
 
   it("rejects a workload-profiles infrastructure subnet delegated to another service", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, delegation: "Microsoft.Web/serverFarms" } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, delegation: "Microsoft.Web/serverFarms" } })),
     ).toThrow('Invalid `network.infrastructureSubnetDelegation`: "Microsoft.Web/serverFarms"; a workload-profiles environment');
   });
 
   it("accepts a consumption-only infrastructure subnet of /23 that is not delegated", () => {
     expect(() =>
       validateSubnetPlan(
-        plan({ environmentKind: "consumption-only", infrastructure: { ...plan().infrastructure, delegation: undefined } }),
+        plan({ environmentKind: "consumption-only", infrastructure: { ...INFRA, delegation: undefined } }),
       ),
     ).not.toThrow();
   });
@@ -139,7 +142,7 @@ describe("the subnet plan of a private topology", () => {
       validateSubnetPlan(
         plan({
           environmentKind: "consumption-only",
-          infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/24", delegation: undefined },
+          infrastructure: { ...INFRA, addressPrefix: "10.0.0.0/24", delegation: undefined },
         }),
       ),
     ).toThrow(
@@ -178,7 +181,7 @@ describe("the subnet plan of a private topology", () => {
 
   it("rejects an infrastructure subnet outside the virtual network", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.1.0.0/23" } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, addressPrefix: "10.1.0.0/23" } })),
     ).toThrow(
       'Invalid `network.infrastructureSubnetPrefix`: "10.1.0.0/23"; a subnet must lie inside the virtual network\'s address space (10.0.0.0/16).',
     );
@@ -189,7 +192,7 @@ describe("the subnet plan of a private topology", () => {
       validateSubnetPlan(
         plan({
           addressSpace: { field: "network.addressSpace", prefixes: ["10.0.0.0/23", "10.0.3.0/24"] },
-          infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/23" },
+          infrastructure: { ...INFRA, addressPrefix: "10.0.0.0/23" },
           privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "10.0.2.0/23" },
         }),
       ),
@@ -237,7 +240,7 @@ describe("the subnet plan of a private topology", () => {
 
   it("rejects a malformed subnet prefix", () => {
     expect(() =>
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.300/23" } })),
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, addressPrefix: "10.0.0.300/23" } })),
     ).toThrow('Invalid `network.infrastructureSubnetPrefix`: "10.0.0.300/23"; an address range must be an IPv4 CIDR');
   });
 
@@ -246,7 +249,7 @@ describe("the subnet plan of a private topology", () => {
       validateSubnetPlan(
         plan({
           addressSpace: { field: "network.addressSpace", prefixes: ["172.16.0.0/12"] },
-          infrastructure: { ...plan().infrastructure, addressPrefix: "172.30.0.0/23" },
+          infrastructure: { ...INFRA, addressPrefix: "172.30.0.0/23" },
           privateEndpoints: { field: "network.privateEndpointsSubnetPrefix", addressPrefix: "172.16.0.0/24" },
         }),
       ),
@@ -258,13 +261,22 @@ describe("the subnet plan of a private topology", () => {
   it("reports a broken rule as a ValidationError carrying the field and the value", () => {
     let caught: unknown;
     try {
-      validateSubnetPlan(plan({ infrastructure: { ...plan().infrastructure, addressPrefix: "10.0.0.0/29" } }));
+      validateSubnetPlan(plan({ infrastructure: { ...INFRA, addressPrefix: "10.0.0.0/29" } }));
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ValidationError);
     expect((caught as ValidationError).field).toBe("network.infrastructureSubnetPrefix");
     expect((caught as ValidationError).value).toBe("10.0.0.0/29");
+  });
+
+  it("checks a declared endpoints subnet of an existing network even when the infrastructure subnet is not declared", () => {
+    expect(() =>
+      validateSubnetPlan({
+        environmentKind: "workload-profiles",
+        privateEndpoints: { field: "existingNetwork.privateEndpointsSubnetPrefix", addressPrefix: "10.50.1.0/29" },
+      }),
+    ).toThrow('Invalid `existingNetwork.privateEndpointsSubnetPrefix`: "10.50.1.0/29"; the private endpoints subnet needs /28 or larger');
   });
 
   it("checks only what is declared for an existing network", () => {
