@@ -127,7 +127,7 @@ function computedOutputs(type: string, name: string, inputs: Properties): Proper
       const configuration = (inputs.configuration ?? {}) as Properties;
       const ingress = configuration.ingress as Properties | undefined;
       return {
-        latestRevisionName: `${name}--${stableHex(`rev:${name}`, 7)}`,
+        latestRevisionName: `${name}--${revisionSuffix(inputs) ?? stableHex(`rev:${name}`, 7)}`,
         latestRevisionFqdn: fqdn,
         outboundIpAddresses: ["20.0.0.1"],
         identity: withPrincipal(inputs.identity, name),
@@ -150,6 +150,12 @@ function computedOutputs(type: string, name: string, inputs: Properties): Proper
     default:
       return {};
   }
+}
+
+/** Azure names a revision `<app>--<suffix>`, the suffix given in the template or generated. */
+function revisionSuffix(inputs: Properties): string | undefined {
+  const suffix = ((inputs.template ?? {}) as Properties).revisionSuffix;
+  return typeof suffix === "string" && suffix !== "" ? suffix : undefined;
 }
 
 function withPrincipal(identity: unknown, name: string): unknown {
