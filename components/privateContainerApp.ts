@@ -294,16 +294,17 @@ export function checkImagePush(imagePush: string, deployerIpAddress: string | un
   }
 }
 
-/** Validates the secrets and maps them to Key Vault references once the vault's URI is known. */
+/** Checks the vault-side names of the secrets: valid, and each written value under a name of its own. */
 function checkPrivateSecrets(secrets: readonly PrivateSecretArgs[]): void {
-  const vaultNames = new Set<string>();
+  const written = new Set<string>();
   secrets.forEach((secret, index) => {
     const vaultSecretName = secret.vaultSecretName ?? secret.name;
     checkVaultSecretName(`secrets[${index}].vaultSecretName`, vaultSecretName);
-    if (secret.value !== undefined && vaultNames.has(vaultSecretName)) {
-      throw new ValidationError(`secrets[${index}].vaultSecretName`, vaultSecretName, "a secret written into the vault must have a name of its own");
+    if (secret.value === undefined) return;
+    if (written.has(vaultSecretName)) {
+      throw new ValidationError(`secrets[${index}].vaultSecretName`, vaultSecretName, "two values cannot be written under one vault secret name");
     }
-    vaultNames.add(vaultSecretName);
+    written.add(vaultSecretName);
   });
 }
 
@@ -375,6 +376,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     validateEnvironmentArgs({ environmentName: names.environment });
     const secrets = args.secrets ?? [];
     checkPrivateSecrets(secrets);
+    // The vault's URI is not known yet; a well-formed stand-in lets the shared check judge names and env clashes.
     const placeholderUrl = "https://placeholder.vault.azure.net/secrets/placeholder";
     const appSettings = {
       containerAppName: names.containerApp,

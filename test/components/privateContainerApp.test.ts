@@ -417,6 +417,14 @@ describe("the private topology", () => {
     expect(recording.one(T.environment).inputs.zoneRedundant).toBe(false);
   });
 
+  it("puts everything in an existing resource group and creates none", async () => {
+    const { recording } = await deploy({ resourceGroupName: "rg-landing-zone" });
+    expect(recording.ofType(T.group)).toHaveLength(0);
+    for (const resource of recording.cloudResources.filter((r) => r.type !== T.grant && r.type !== T.image)) {
+      expect([resource.name, resource.inputs.resourceGroupName]).toEqual([resource.name, "rg-landing-zone"]);
+    }
+  });
+
   it("takes custom address ranges", async () => {
     const { recording } = await deploy({
       network: { addressSpace: ["172.20.0.0/22"], infrastructureSubnetPrefix: "172.20.0.0/27", privateEndpointsSubnetPrefix: "172.20.1.0/28" },
@@ -500,6 +508,11 @@ describe("the private topology's argument checks", () => {
     ],
     ["a vault secret name Key Vault refuses", { secrets: [{ name: "db", vaultSecretName: "db_password" }] }, 'Invalid `secrets[0].vaultSecretName`: "db_password"'],
     ["a secret env clashing with a platform variable", { secrets: [{ name: "db", env: "AZURE_CLIENT_ID" }] }, "environment variable names must be unique"],
+    [
+      "two values written under one vault secret name",
+      { secrets: [{ name: "a", value: "1", vaultSecretName: "shared" }, { name: "b", value: "2", vaultSecretName: "shared" }] },
+      'Invalid `secrets[1].vaultSecretName`: "shared"; two values cannot be written under one vault secret name',
+    ],
     ["a soft-delete retention out of range", { softDeleteRetentionInDays: 3 }, "Invalid `softDeleteRetentionInDays`: 3"],
     ["an invalid vault name", { names: { keyVault: "kv--bad" } }, 'Invalid `names.keyVault`: "kv--bad"'],
     ["an invalid storage account name", { names: { storageAccount: "St-Bad" } }, 'Invalid `names.storageAccount`: "St-Bad"'],
