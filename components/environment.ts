@@ -31,7 +31,7 @@ export interface EnvironmentArgs {
   };
   /** "Enabled" or "Disabled" public traffic to the environment. Default: Azure's ("Enabled"). */
   readonly publicNetworkAccess?: "Enabled" | "Disabled";
-  /** Encrypt traffic between apps inside the environment. Default false. */
+  /** Encrypt traffic between apps inside the environment (mTLS between replicas). Default true. */
   readonly peerTrafficEncryption?: boolean;
   /** Spread across availability zones (needs a VNet). Default false. */
   readonly zoneRedundant?: boolean;
@@ -79,7 +79,7 @@ export function createManagedEnvironment(name: string, args: EnvironmentArgs, op
         ? { infrastructureSubnetId: args.vnet.infrastructureSubnetId, internal: args.vnet.internal ?? false }
         : undefined,
       publicNetworkAccess: args.publicNetworkAccess,
-      peerTrafficConfiguration: { encryption: { enabled: args.peerTrafficEncryption ?? false } },
+      peerTrafficConfiguration: { encryption: { enabled: args.peerTrafficEncryption ?? true } },
       zoneRedundant: args.zoneRedundant ?? false,
       tags: args.tags,
     },

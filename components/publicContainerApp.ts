@@ -57,6 +57,8 @@ export interface PublicContainerAppArgs {
   readonly exchangeToken?: AcrTokenExchange;
   /** Ingress open to the internet. Default true. */
   readonly external?: boolean;
+  /** Encrypt traffic between apps and replicas inside the environment. Default true. */
+  readonly peerTrafficEncryption?: boolean;
   /** Port the container listens on, 1–65535. Default 8000. */
   readonly targetPort?: number;
   /** CPU cores, 0.25–4 in 0.25 steps. Default 0.5. */
@@ -213,6 +215,7 @@ export class PublicContainerApp extends pulumi.ComponentResource {
       {
         ...common,
         environmentName: names.environment,
+        peerTrafficEncryption: args.peerTrafficEncryption ?? true,
         logAnalyticsCustomerId: observability.workspaceCustomerId,
         logAnalyticsSharedKey: observability.workspaceSharedKey,
         appInsightsConnectionString: observability.connectionString,

@@ -37,7 +37,7 @@ describe("the environment block", () => {
         tracesConfiguration: { destinations: ["appInsights"] },
         logsConfiguration: { destinations: ["appInsights"] },
       },
-      peerTrafficConfiguration: { encryption: { enabled: false } },
+      peerTrafficConfiguration: { encryption: { enabled: true } },
       zoneRedundant: false,
     });
     expect(environment.inputs.vnetConfiguration).toBeUndefined();
@@ -64,6 +64,11 @@ describe("the environment block", () => {
       peerTrafficConfiguration: { encryption: { enabled: true } },
       zoneRedundant: true,
     });
+  });
+
+  it("leaves peer traffic unencrypted only when asked", async () => {
+    const environment = (await environmentWith({ peerTrafficEncryption: false })).one(ENVIRONMENT);
+    expect(environment.inputs.peerTrafficConfiguration).toEqual({ encryption: { enabled: false } });
   });
 
   it("is registered the same way in preview", async () => {
