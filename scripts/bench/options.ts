@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly tool: LoadTool;
   /** wrk threads (autocannon always drives load from one thread). */
   readonly threads: number;
+  /** Load runs per target, interleaved; the best one is reported. */
+  readonly rounds: number;
   /** Measured spawns per cold-start target; 0 skips cold start. */
   readonly coldStarts: number;
   readonly targets: readonly TargetId[];
@@ -43,6 +45,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   path: "/info",
   tool: "autocannon",
   threads: 1,
+  rounds: 1,
   coldStarts: 10,
   targets: TARGET_IDS,
   install: true,
@@ -65,6 +68,7 @@ the Flask anchor under gunicorn; then cold start (spawn to first 200 on /ready) 
   --path <path>           request path for every target (default ${DEFAULT_OPTIONS.path})
   --tool <name>           autocannon (default) or wrk
   --threads <n>           wrk threads (default ${DEFAULT_OPTIONS.threads})
+  --rounds <n>            load runs per target, interleaved across targets; the best is reported (default ${DEFAULT_OPTIONS.rounds})
   --cold-starts <n>       measured spawns per cold-start target (default ${DEFAULT_OPTIONS.coldStarts})
   --no-cold-start         skip the cold-start measurement
   --targets <a,b,...>     subset of: ${TARGET_IDS.join(", ")}
@@ -109,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case "--warmup": explicit.warmup = positiveNumber(flag, value(), false); break;
       case "--connections": explicit.connections = positiveNumber(flag, value(), true); break;
       case "--threads": explicit.threads = positiveNumber(flag, value(), true); break;
+      case "--rounds": explicit.rounds = positiveNumber(flag, value(), true); break;
       case "--cold-starts": explicit.coldStarts = positiveNumber(flag, value(), true); break;
       case "--no-cold-start": explicit.coldStarts = 0; break;
       case "--no-install": explicit.install = false; break;

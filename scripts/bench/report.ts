@@ -28,7 +28,8 @@ export interface MeasuredLoad extends LoadResult {
   readonly ratioToBareHono?: number;
   readonly ratioToFlask?: number;
   readonly otlp?: OtlpExports;
-  readonly detail?: string;
+  /** Requests per second of every round, when there was more than one. */
+  readonly roundsRequestsPerSecond?: readonly number[];
 }
 
 export interface MeasuredColdStart extends ColdStartResult {
@@ -48,6 +49,7 @@ export interface Report {
     readonly durationSeconds: number;
     readonly warmupSeconds: number;
     readonly coldStarts: number;
+    readonly rounds: number;
     readonly threads?: number;
     /** Smallest latency step the tool reports: 1 ms for autocannon, 1 µs for wrk. */
     readonly latencyResolutionMs: number;
@@ -103,9 +105,10 @@ function formatLimit(verdict: Verdict): string {
   return verdict.unit === "×" ? `${sign} ${verdict.limit}×` : `${sign} ${verdict.limit} ${verdict.unit}`;
 }
 
-export function settingsLine(options: Pick<BenchOptions, "path" | "connections" | "duration" | "warmup" | "tool" | "threads">, toolVersion: string): string {
+export function settingsLine(options: Pick<BenchOptions, "path" | "connections" | "duration" | "warmup" | "tool" | "threads" | "rounds">, toolVersion: string): string {
   const tool = options.tool === "wrk" ? `wrk ${toolVersion}, ${options.threads} thread${options.threads === 1 ? "" : "s"}` : `autocannon ${toolVersion}`;
-  return `GET ${options.path}, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up, ${tool}, 127.0.0.1`;
+  const rounds = options.rounds > 1 ? `, best of ${options.rounds} interleaved rounds` : "";
+  return `GET ${options.path}, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up${rounds}, ${tool}, 127.0.0.1`;
 }
 
 /** The human-readable report. */
@@ -141,10 +144,17 @@ export function renderReport(report: Report, settings: string): string {
     ["left", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right"],
   ));
 
+  const rounds = report.load.filter((result) => result.roundsRequestsPerSecond);
+  if (rounds.length > 0) {
+    sections.push("Requests per second in each round:\n" + rounds.map(({ label, roundsRequestsPerSecond }) =>
+      `  ${label}: ${roundsRequestsPerSecond?.map((value) => value.toFixed(0)).join(", ")}`).join("\n"));
+  }
+
   const exports = report.load.filter((result) => result.otlp);
   if (exports.length > 0) {
     sections.push("OTLP sink received:\n" + exports.map(({ label, otlp }) =>
-      `  ${label}: ${otlp?.spans} spans in ${otlp?.exportRequests} exports for ${otlp?.requestsSent} requests sent`).join("\n"));
+      `  ${label}: ${otlp?.spans} spans in ${otlp?.exportRequests} exports for ${otlp?.requestsSent} requests counted by the load tool`).join("\n") +
+      "\n  (requests still in flight when a run stops are served and traced but not counted by the load tool)");
   }
 
   if (report.coldStart.length > 0) {

@@ -32,12 +32,13 @@ function nodeEnv(port, extra = {}) {
 function flaskWorkers() {
   const conf = readFileSync(join(FLASK_DIR, "gunicorn.conf.py"), "utf8");
   const threads = conf.match(/^threads\s*=\s*(\d+)/m)?.[1] ?? "?";
+  const maxRequests = conf.match(/^max_requests\s*=\s*(\d+)/m)?.[1];
   const workers = Number(process.env.WEB_CONCURRENCY) || cpus().length * 2 + 1;
-  return { workers, threads };
+  return { workers, threads, maxRequests };
 }
 
 /**
- * Every target: { id, label, readyPath, treeRss, otlpProtocol?, command(port, sink) }.
+ * Every target: { id, label, readyPath, treeRss?, otlpProtocol?, maxRequests?, command(port, sink) }.
  * command returns { command, args, env, cwd } for a server on 127.0.0.1:port.
  */
 export function describeTargets() {
@@ -66,9 +67,11 @@ export function describeTargets() {
     command: (port) => ({ command: node, args: [join(SERVERS_DIR, file)], cwd: REPO_ROOT, env: nodeEnv(port) }),
   });
   let flaskLabel = "Flask anchor (gunicorn)";
+  let maxRequests;
   if (existsSync(join(FLASK_DIR, "gunicorn.conf.py"))) {
-    const { workers, threads } = flaskWorkers();
-    flaskLabel = `Flask anchor (gunicorn ${workers}×${threads} gthread)`;
+    const settings = flaskWorkers();
+    flaskLabel = `Flask anchor (gunicorn ${settings.workers}×${settings.threads} gthread)`;
+    maxRequests = settings.maxRequests;
   }
   return [
     baseline("raw-http", "raw node:http", "rawHttp.mjs"),
@@ -81,6 +84,7 @@ export function describeTargets() {
       label: flaskLabel,
       readyPath: "/health",
       treeRss: true,
+      maxRequests,
       // -b on the command line overrides the config file's 0.0.0.0 bind: loopback only.
       command: (port) => ({
         command: GUNICORN,

@@ -118,6 +118,12 @@ describe("command-line options", () => {
     expect(() => parseBenchArgs(["--fast"])).toThrow('unknown option "--fast"');
   });
 
+  it("runs each target once unless more interleaved rounds are asked for", () => {
+    expect(DEFAULT_OPTIONS.rounds).toBe(1);
+    expect(parseBenchArgs(["--rounds", "3"]).rounds).toBe(3);
+    expect(() => parseBenchArgs(["--rounds", "0"])).toThrow("--rounds needs a positive integer");
+  });
+
   it("turns off cold start and installation on request", () => {
     expect(parseBenchArgs(["--no-cold-start", "--no-install"])).toMatchObject({ coldStarts: 0, install: false });
   });
