@@ -157,12 +157,12 @@ describe("goals", () => {
   it("judges throughput ratios, p99, cold start and RSS", () => {
     const verdicts = evaluateGoals(load, coldStarts, 50);
     expect(find(verdicts, "telemetry off ≥ 0.85× bare Hono")).toMatchObject({ measured: 0.85, status: "met" });
-    expect(find(verdicts, "service-otlp-grpc ≥ 0.65×")).toMatchObject({ measured: 0.625, status: "not met" });
+    expect(find(verdicts, "tracing, OTLP grpc ≥ 0.65×")).toMatchObject({ measured: 0.625, status: "not met" });
     expect(find(verdicts, "≥ 8× Flask")).toMatchObject({ measured: 8.5, status: "met" });
-    expect(find(verdicts, "service-otlp-grpc: p99")).toMatchObject({ measured: 6, status: "not met" });
-    expect(find(verdicts, "cold start, telemetry off")).toMatchObject({ measured: 90, status: "met" });
-    expect(find(verdicts, "cold start, otlp grpc")).toMatchObject({ status: "not met" });
-    expect(find(verdicts, "service-otlp-grpc: RSS")).toMatchObject({ measured: 85, status: "not met" });
+    expect(find(verdicts, "tracing, OTLP grpc: p99")).toMatchObject({ measured: 6, status: "not met" });
+    expect(find(verdicts, "telemetry off: cold start")).toMatchObject({ measured: 90, status: "met" });
+    expect(find(verdicts, "tracing, OTLP grpc: cold start")).toMatchObject({ status: "not met" });
+    expect(find(verdicts, "tracing, OTLP grpc: RSS")).toMatchObject({ measured: 85, status: "not met" });
   });
 
   it("fails a goal whose load run had errors, whatever the ratio", () => {
@@ -176,8 +176,8 @@ describe("goals", () => {
     const withoutFlask = load.map((result) => (result.id === "flask" ? { id: result.id, label: "Flask anchor", notRun: "gunicorn is not installed" } : result));
     const verdicts = evaluateGoals(withoutFlask, coldStarts, 50);
     expect(find(verdicts, "≥ 8× Flask")).toMatchObject({ status: "not measured", note: "Flask anchor: gunicorn is not installed" });
-    expect(find(evaluateGoals(load, coldStarts, 100), "service: p99")).toMatchObject({ status: "not measured" });
-    expect(find(evaluateGoals(load, [], 50), "cold start, telemetry off")).toMatchObject({ status: "not measured", note: "target not selected" });
+    expect(find(evaluateGoals(load, coldStarts, 100), "telemetry off: p99")).toMatchObject({ status: "not measured" });
+    expect(find(evaluateGoals(load, [], 50), "telemetry off: cold start")).toMatchObject({ status: "not measured", note: "target not selected" });
   });
 });
 
