@@ -76,7 +76,7 @@ export const registryIdentity = resourceRule(types.containerApp, {
   name: "aca-registry-identity",
   description: "Container apps pull images with a managed identity, never a registry password.",
   enforcementLevel: "mandatory",
-  source: "Azure Policy dc921057 (admin user) / ACA landing zone",
+  source: "ACA landing zone",
   validate: (p, { report }) => {
     knownList(at(p, "configuration", "registries")).forEach((registry, index) => {
       const server = str(at(registry, "server")) ?? `#${index + 1}`;

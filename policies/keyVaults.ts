@@ -78,6 +78,7 @@ export const firewallEnabled = resourceRule(types.vault, {
 export const vaultPrivateEndpoint = privateEndpointRequired({
   name: "kv-private-endpoint",
   noun: "Key Vault",
+  description: "Key Vaults are reached through a private endpoint (private baseline).",
   resourceType: types.vault,
   armType: "vaults",
   source: "Azure Policy a6abeaec",

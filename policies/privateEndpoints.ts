@@ -1,12 +1,13 @@
 /** The shared shape of the "has a private endpoint" rules (registries, vaults, storage accounts). */
-import { azureName, ofType, privateEndpointsFor } from "./graph";
+import { azureName, ofType, privateEndpointsFor, types } from "./graph";
 import { stackRule, type AcaStackPolicy } from "./rule";
-import { types } from "./graph";
 
 export function privateEndpointRequired(options: {
   name: string;
   /** What the resource is called in messages ("Registry", "Key Vault"). */
   noun: string;
+  /** The one-sentence description of the rule. */
+  description: string;
   resourceType: string;
   /** The ARM id segment that names the resource ("registries", "vaults", "storageAccounts"). */
   armType: string;
@@ -14,7 +15,7 @@ export function privateEndpointRequired(options: {
 }): AcaStackPolicy {
   return stackRule({
     name: options.name,
-    description: `Each ${options.noun} is reached through a private endpoint (private baseline).`,
+    description: options.description,
     enforcementLevel: "mandatory",
     source: options.source,
     baseline: "private",

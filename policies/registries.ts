@@ -95,6 +95,7 @@ export const retentionPolicy = resourceRule(types.registry, {
 export const registryPrivateEndpoint = privateEndpointRequired({
   name: "acr-private-endpoint",
   noun: "Registry",
+  description: "Container registries are reached through a private endpoint (private baseline).",
   resourceType: types.registry,
   armType: "registries",
   source: "Azure Policy e8eef0a8",

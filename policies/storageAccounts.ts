@@ -98,6 +98,7 @@ export const publicNetworkDisabled = resourceRule(types.storageAccount, {
 export const storagePrivateEndpoint = privateEndpointRequired({
   name: "storage-private-endpoint",
   noun: "Storage account",
+  description: "Storage accounts are reached through a private endpoint (private baseline).",
   resourceType: types.storageAccount,
   armType: "storageAccounts",
   source: "Azure Policy 6edd7eda",
