@@ -92,7 +92,7 @@ async function collect(run: (report: (message: string, urn?: string) => void) =>
     if (error instanceof NotApplicable) {
       outcome.notApplicable = error.reason;
     } else if (error instanceof UnknownValueError) {
-      throw new Error(`The policy read an unknown value instead of skipping it: ${(error as Error).message}`);
+      throw new Error(`The policy read an unknown value instead of skipping it: ${(error as Error).message}`, { cause: error });
     } else {
       throw error;
     }
