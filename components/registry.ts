@@ -29,6 +29,11 @@ export interface RegistryArgs {
   readonly allowedIpRanges?: readonly string[];
   /** Spread the registry across availability zones. Premium only. Default false. */
   readonly zoneRedundancy?: boolean;
+  /**
+   * Days an untagged manifest is kept before it is purged, 0–365. Premium only (the other SKUs have no
+   * retention policy). Default 7 on Premium.
+   */
+  readonly untaggedRetentionDays?: number;
   /** Tags for the registry. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -52,6 +57,26 @@ export function validateRegistryArgs(args: RegistryArgs): void {
   if (args.zoneRedundancy && sku !== "Premium") {
     throw new ValidationError("registrySku", sku, "registry zone redundancy needs the Premium SKU");
   }
+  if (args.untaggedRetentionDays !== undefined) {
+    const days = args.untaggedRetentionDays;
+    if (!Number.isInteger(days) || days < 0 || days > 365) {
+      throw new ValidationError("untaggedRetentionDays", days, "must be an integer from 0 to 365");
+    }
+    if (sku !== "Premium") throw new ValidationError("registrySku", sku, "a retention policy (`untaggedRetentionDays`) needs the Premium SKU");
+  }
+}
+
+/**
+ * Registry policies Premium supports: untagged manifests purged after a retention period, and, once the
+ * registry is closed to the public, exports disabled so images cannot be copied out (Azure accepts a
+ * disabled export policy only with public network access disabled).
+ */
+function premiumPolicies(args: RegistryArgs): containerregistry.RegistryArgs["policies"] {
+  if ((args.sku ?? "Basic") !== "Premium") return undefined;
+  return {
+    retentionPolicy: { status: "enabled", days: args.untaggedRetentionDays ?? 7 },
+    exportPolicy: args.publicNetworkAccess === "Disabled" ? { status: "disabled" } : undefined,
+  };
 }
 
 /** Creates a container registry with the admin user and anonymous pull off: pulls and pushes use Entra identities. */
@@ -73,6 +98,7 @@ export function createRegistry(name: string, args: RegistryArgs, opts: pulumi.Cu
           ? { defaultAction: "Deny", ipRules: ranges.map((range) => ({ action: "Allow", iPAddressOrRange: range })) }
           : undefined,
       zoneRedundancy: args.zoneRedundancy ? "Enabled" : "Disabled",
+      policies: premiumPolicies(args),
       tags: args.tags,
     },
     opts,

@@ -32,6 +32,22 @@ describe("the registry block", () => {
       zoneRedundancy: "Disabled",
     });
     expect(registry.inputs.networkRuleSet).toBeUndefined();
+    expect(registry.inputs.policies).toBeUndefined();
+  });
+
+  it("purges untagged manifests on Premium and disables exports once public access is off", async () => {
+    const closed = (await registryWith({ sku: "Premium", publicNetworkAccess: "Disabled" })).one(REGISTRY);
+    expect(closed.inputs.policies).toMatchObject({ retentionPolicy: { status: "enabled", days: 7 }, exportPolicy: { status: "disabled" } });
+    const open = (await registryWith({ sku: "Premium", untaggedRetentionDays: 30 })).one(REGISTRY);
+    expect(open.inputs.policies.retentionPolicy).toEqual({ status: "enabled", days: 30 });
+    expect(open.inputs.policies.exportPolicy).toBeUndefined();
+  });
+
+  it("refuses a retention period out of range or below Premium", async () => {
+    expect((await failureOf({ sku: "Premium", untaggedRetentionDays: 400 })).message).toBe(
+      "Invalid `untaggedRetentionDays`: 400; must be an integer from 0 to 365.",
+    );
+    expect((await failureOf({ untaggedRetentionDays: 7 })).message).toContain("a retention policy (`untaggedRetentionDays`) needs the Premium SKU");
   });
 
   it("serves the private mode: Premium, public access off, a deployer allow-list, zone redundancy", async () => {
