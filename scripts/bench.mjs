@@ -1,9 +1,9 @@
 // `npm run bench`: throughput, latency, RSS after load and cold start of the reference service
 // beside raw node:http, bare Hono and the Flask anchor, on this machine, in one run, over loopback.
 // Progress goes to stderr; stdout carries the table and then the same results as JSON.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LATENCY_RESOLUTION_MS, runLoad, toolVersion } from "./bench/load.mjs";
 import { parseBenchArgs, USAGE } from "./bench/options.ts";
@@ -77,12 +77,26 @@ async function settledExports(sink, protocol, before, requestsSent) {
   };
 }
 
-async function measureLoad(target, options, sink) {
-  const port = await freePort();
-  const spec = target.command(port, sink);
-  const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd });
+/** Starts a target with its stdout in logFile and waits for readiness, trying once more if it fails to start. */
+async function startTarget(target, sink, logFile) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const spec = target.command(port, sink);
+    const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd, logFile });
+    try {
+      await waitFor200(handle, `http://127.0.0.1:${port}${target.readyPath}`, { intervalMs: 10, timeoutMs: START_TIMEOUT_MS });
+      return { handle, port };
+    } catch (error) {
+      await stopChild(handle, 0);
+      if (attempt === 2) throw error;
+      log(`${target.label} did not start (${error.message}); trying once more`);
+    }
+  }
+}
+
+async function measureLoad(target, options, sink, logFile) {
+  const { handle, port } = await startTarget(target, sink, logFile);
   try {
-    await waitFor200(handle, `http://127.0.0.1:${port}${target.readyPath}`, { intervalMs: 10, timeoutMs: START_TIMEOUT_MS });
     const url = `http://127.0.0.1:${port}${options.path}`;
     const probe = await fetch(url, { signal: AbortSignal.timeout(5000) });
     await probe.arrayBuffer();
@@ -106,12 +120,12 @@ function bestRun(runs) {
   return runs.reduce((best, run) => (run.requestsPerSecond > best.requestsPerSecond ? run : best));
 }
 
-async function measureColdStart(target, options, sink) {
+async function measureColdStart(target, options, sink, logFile) {
   const samples = [];
   for (let spawnIndex = 0; spawnIndex <= options.coldStarts; spawnIndex++) {
     const port = await freePort();
     const spec = target.command(port, sink);
-    const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd });
+    const handle = startChild(target.label, spec.command, spec.args, { env: spec.env, cwd: spec.cwd, logFile });
     try {
       const elapsed = await waitFor200(handle, `http://127.0.0.1:${port}/ready`, { intervalMs: 2, timeoutMs: COLD_START_TIMEOUT_MS });
       // The first spawn fills the compile cache and the page cache; it is not counted.
@@ -134,6 +148,11 @@ async function main(argv) {
   const host = machine();
   const version = toolVersion(options.tool);
   const notes = [];
+  const outDir = resolve(REPO_ROOT, options.outDir);
+  // Targets write their stdout (access logs) here rather than to a pipe this process would have to
+  // drain during load; a log is kept only when its target failed.
+  const logDir = join(outDir, "logs");
+  mkdirSync(logDir, { recursive: true });
   const selected = describeTargets().filter((target) => options.targets.includes(target.id));
   const unavailable = new Map();
 
@@ -165,10 +184,12 @@ async function main(argv) {
       const roundText = options.rounds > 1 ? `round ${round}/${options.rounds}, ` : "";
       log(`load: ${target.label} (${roundText}${options.warmup} s warm-up + ${options.duration} s)`);
       try {
-        runs.get(target.id).push(await measureLoad(target, options, sink));
+        const logFile = join(logDir, `${target.id}.log`);
+        runs.get(target.id).push(await measureLoad(target, options, sink, logFile));
+        rmSync(logFile, { force: true });
       } catch (error) {
-        log(`${target.label} failed: ${error.message}`);
-        failuresOf.set(target.id, error.message.split("\n")[0]);
+        log(`${target.label} failed: ${error.message} (its stdout is in ${relative(REPO_ROOT, logDir)}/${target.id}.log)`);
+        failuresOf.set(target.id, error.message);
       }
     }
   }
@@ -197,12 +218,14 @@ async function main(argv) {
       }
       log(`cold start: ${target.label} (1 + ${options.coldStarts} spawns)`);
       try {
-        const samples = await measureColdStart(target, options, sink);
+        const logFile = join(logDir, `${target.id}-cold-start.log`);
+        const samples = await measureColdStart(target, options, sink, logFile);
+        rmSync(logFile, { force: true });
         const summary = summarize(samples);
         coldStart.push({ ...base, medianMs: summary.median, minMs: summary.min, maxMs: summary.max, samplesMs: samples });
       } catch (error) {
         log(`${target.label} cold start failed: ${error.message}`);
-        coldStart.push({ ...base, notRun: error.message.split("\n")[0] });
+        coldStart.push({ ...base, notRun: error.message });
       }
     }
   }
@@ -244,8 +267,6 @@ async function main(argv) {
   };
   process.stdout.write(renderReport(report, settingsLine(options, version)));
   process.stdout.write(`\n${JSON.stringify(report, null, 2)}\n`);
-  const outDir = resolve(REPO_ROOT, options.outDir);
-  mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `results-${date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   log(`results written to ${file}`);

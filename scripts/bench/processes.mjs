@@ -1,7 +1,7 @@
 // Child processes of the benchmark: started in their own process group so that a whole tree
 // (gunicorn and its workers) can be stopped at once, tracked so none outlives the run.
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, readdirSync, fstatSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -12,17 +12,24 @@ const running = new Set();
 const STDERR_TAIL_BYTES = 4096;
 
 /**
- * Starts a command with stdout discarded and the tail of stderr kept for error messages.
- * Returns { name, child, pid, startedAt, exited, stderrTail() }.
+ * Starts a command with the tail of stderr kept for error messages. stdout is discarded, piped
+ * (stdout: "pipe") or written to logFile, which the parent never reads during load.
+ * Returns { name, child, pid, startedAt, exited, logFile, stderrTail() }.
  */
-export function startChild(name, command, args, { env = process.env, cwd, ipc = false, stdout = "ignore" } = {}) {
+export function startChild(name, command, args, { env = process.env, cwd, ipc = false, stdout = "ignore", logFile } = {}) {
+  const logFd = logFile ? openSync(logFile, "w") : undefined;
   const startedAt = performance.now();
-  const child = spawn(command, args, {
-    cwd,
-    env,
-    detached: true,
-    stdio: ["ignore", stdout, "pipe", ...(ipc ? ["ipc"] : [])],
-  });
+  let child;
+  try {
+    child = spawn(command, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: ["ignore", logFd ?? stdout, "pipe", ...(ipc ? ["ipc"] : [])],
+    });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
   let tail = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk) => {
@@ -33,6 +40,7 @@ export function startChild(name, command, args, { env = process.env, cwd, ipc = 
     child,
     pid: child.pid,
     startedAt,
+    logFile,
     exitCode: undefined,
     stderrTail: () => tail.trim(),
   };
@@ -116,18 +124,36 @@ export async function waitFor200(handle, url, { intervalMs = 2, timeoutMs = 2000
   let lastStatus;
   while (performance.now() < deadline) {
     if (!running.has(handle)) {
-      throw new Error(`${handle.name} exited (${handle.exitCode}) before ${url} answered 200${describeTail(handle)}`);
+      throw new Error(`exited (${handle.exitCode}) before ${new URL(url).pathname} answered 200${describeTail(handle)}`);
     }
     lastStatus = await getStatus(url, 1000);
     if (lastStatus === 200) return performance.now() - handle.startedAt;
     await sleep(intervalMs);
   }
-  throw new Error(`${handle.name}: ${url} did not answer 200 within ${timeoutMs} ms (last: ${lastStatus ?? "no answer"})${describeTail(handle)}`);
+  throw new Error(`${new URL(url).pathname} did not answer 200 within ${timeoutMs} ms (last: ${lastStatus ?? "no answer"})${describeTail(handle)}`);
 }
 
+function fileTail(path, bytes) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The last lines a child wrote (stderr, then its log file), on one line for a table cell. */
 export function describeTail(handle) {
-  const tail = handle.stderrTail().split("\n").slice(-6).join("\n    ");
-  return tail ? `; stderr:\n    ${tail}` : "";
+  const lines = [handle.stderrTail(), handle.logFile ? fileTail(handle.logFile, 2048) : ""]
+    .join("\n").split("\n").map((line) => line.trim()).filter(Boolean).slice(-3);
+  const text = lines.join(" | ");
+  return text ? `; last output: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}` : "";
 }
 
 function readProc(pid, file) {
