@@ -293,10 +293,13 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     stopAll(500).finally(() => process.exit(130));
   });
 }
+const runLimitMs = timeLimitMs(argv);
+// The baseline servers and the sink read this and exit by themselves should this process die.
+process.env.BENCH_MAX_LIFETIME_MS = String(runLimitMs);
 const limit = setTimeout(() => {
-  log(`time limit of ${Math.round(timeLimitMs(argv) / 1000)} s reached: stopping`);
+  log(`time limit of ${Math.round(runLimitMs / 1000)} s reached: stopping`);
   stopAll(500).finally(() => process.exit(1));
-}, timeLimitMs(argv));
+}, runLimitMs);
 limit.unref();
 
 main(argv)
