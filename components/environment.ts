@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import { checkName } from "./naming";
+import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./subnets";
 import { ValidationError, checkOneOf } from "./validation";
 
-/** The workload profile every environment gets: serverless, billed per use. */
+/** The workload profile every workload-profiles environment gets: serverless, billed per use. */
 export const CONSUMPTION_PROFILE = "Consumption";
 
 export interface EnvironmentArgs {
@@ -13,6 +14,12 @@ export interface EnvironmentArgs {
   readonly location?: pulumi.Input<string>;
   /** The environment's Azure name (2-60 lowercase letters, digits, hyphens). */
   readonly environmentName: string;
+  /**
+   * "workload-profiles" (default): the Consumption profile, infrastructure subnet ≥ /27 delegated to
+   * Microsoft.App/environments. "consumption-only" (legacy): no workload profiles, infrastructure subnet
+   * ≥ /23 and not delegated.
+   */
+  readonly environmentKind?: EnvironmentKind;
   /** Log Analytics workspace customer id; console and system logs go there. */
   readonly logAnalyticsCustomerId: pulumi.Input<string>;
   /** Log Analytics workspace shared key (secret). */
@@ -24,7 +31,7 @@ export interface EnvironmentArgs {
   readonly appInsightsConnectionString: pulumi.Input<string>;
   /** Put the environment in a VNet. Default: no VNet (Azure-managed network). */
   readonly vnet?: {
-    /** A subnet of at least /27 delegated to Microsoft.App/environments. */
+    /** The infrastructure subnet, sized and delegated as `environmentKind` requires. */
     readonly infrastructureSubnetId: pulumi.Input<string>;
     /** True: only a private static IP, no public endpoint. Default false. */
     readonly internal?: boolean;
@@ -40,8 +47,11 @@ export interface EnvironmentArgs {
 }
 
 /** Validates the environment args; throws before anything is registered. */
-export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "environmentName" | "publicNetworkAccess" | "vnet" | "zoneRedundant">): void {
+export function validateEnvironmentArgs(
+  args: Pick<EnvironmentArgs, "environmentName" | "environmentKind" | "publicNetworkAccess" | "vnet" | "zoneRedundant">,
+): void {
   checkName("managedEnvironment", "environmentName", args.environmentName);
+  if (args.environmentKind !== undefined) checkOneOf("environmentKind", args.environmentKind, ENVIRONMENT_KINDS);
   if (args.zoneRedundant && !args.vnet) {
     throw new ValidationError("zoneRedundant", true, "zone redundancy needs `vnet` (an infrastructure subnet)");
   }
@@ -51,8 +61,9 @@ export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "environment
 }
 
 /**
- * Creates a workload-profiles ManagedEnvironment (Consumption profile) that sends logs to Log Analytics and
- * runs the managed OpenTelemetry agent with App Insights as the destination for traces and logs.
+ * Creates a ManagedEnvironment, workload-profiles (Consumption profile) unless `environmentKind` says
+ * consumption-only, that sends logs to Log Analytics and runs the managed OpenTelemetry agent with App
+ * Insights as the destination for traces and logs.
  */
 export function createManagedEnvironment(name: string, args: EnvironmentArgs, opts: pulumi.CustomResourceOptions): app.ManagedEnvironment {
   validateEnvironmentArgs(args);
@@ -62,7 +73,10 @@ export function createManagedEnvironment(name: string, args: EnvironmentArgs, op
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       environmentName: args.environmentName,
-      workloadProfiles: [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }],
+      workloadProfiles:
+        (args.environmentKind ?? "workload-profiles") === "workload-profiles"
+          ? [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }]
+          : undefined,
       appLogsConfiguration: {
         destination: "log-analytics",
         logAnalyticsConfiguration: {

@@ -7,6 +7,7 @@ export * from "./registry";
 export * from "./image";
 export * from "./environment";
 export * from "./containerApp";
+export * from "./topology";
 export * from "./publicContainerApp";
 export * from "./subnets";
 export * from "./network";

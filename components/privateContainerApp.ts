@@ -1,21 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as resources from "@pulumi/azure-native/resources";
-import { AcrTokenExchange } from "./acrToken";
-import { DaprArgs, KeyVaultSecretArgs, ProbesArgs, createContainerApp, validateContainerAppArgs } from "./containerApp";
-import { createManagedEnvironment, validateEnvironmentArgs } from "./environment";
-import { ROLE_DEFINITION_IDS, createUserAssignedIdentity, grantRole } from "./identity";
-import { buildImage, validateImageArgs } from "./image";
+import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { checkName, generateName } from "./naming";
 import { createPrivateNetwork } from "./network";
-import { createObservability, validateObservabilityArgs } from "./observability";
 import { PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
-import { DEFAULT_TAGS, PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
-import { createRegistry, grantPull, validateRegistryArgs } from "./registry";
+import { PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
-import { CONTAINER_APPS_DELEGATION, SubnetPlan, overlaps, parseCidr, validateSubnetPlan } from "./subnets";
-import { TrafficWeight, ValidationError, checkOneOf, checkTags } from "./validation";
+import { CONTAINER_APPS_DELEGATION, ENVIRONMENT_KINDS, SubnetPlan, overlaps, parseCidr, validateSubnetPlan } from "./subnets";
+import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, createTopologyFoundation, deployTopologyApp, uniqueSeedOf } from "./topology";
+import { ValidationError, checkOneOf } from "./validation";
 
 /** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
 export interface PrivateContainerAppNames extends PublicContainerAppNames {
@@ -32,8 +26,9 @@ export interface PrivateNetworkSettings {
   /** The VNet's address space. Default `["10.0.0.0/16"]`. */
   readonly addressSpace?: readonly string[];
   /**
-   * The environment's infrastructure subnet, /27 or larger, delegated to Microsoft.App/environments.
-   * Default `"10.0.0.0/23"` (room for the Consumption profile to scale out).
+   * The environment's infrastructure subnet: for a workload-profiles environment /27 or larger, delegated to
+   * Microsoft.App/environments; for a consumption-only one /23 or larger, not delegated. Default
+   * `"10.0.0.0/23"`, which suits both (and leaves the Consumption profile room to scale out).
    */
   readonly infrastructureSubnetPrefix?: string;
   /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
@@ -51,7 +46,10 @@ export interface PrivateNetworkSettings {
  */
 export interface ExistingNetwork {
   readonly virtualNetworkId: pulumi.Input<string>;
-  /** /27 or larger, delegated to Microsoft.App/environments. */
+  /**
+   * Workload-profiles environment: /27 or larger, delegated to Microsoft.App/environments. Consumption-only
+   * environment: /23 or larger, not delegated.
+   */
   readonly infrastructureSubnetId: pulumi.Input<string>;
   /** /28 or larger, not delegated. */
   readonly privateEndpointsSubnetId: pulumi.Input<string>;
@@ -102,17 +100,9 @@ export type ImagePush =
 
 export const IMAGE_PUSH_CHOICES: readonly ImagePush[] = ["inside-network", "allow-listed-ip"];
 
-export interface PrivateContainerAppArgs {
-  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>`. */
-  readonly resourceGroupName?: string;
-  /** Azure region for everything. Default: the provider's `azure-native:location` (or the existing group's). */
-  readonly location?: pulumi.Input<string>;
-  /** Base of every generated name. Default: the component name. */
-  readonly namePrefix?: string;
+export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
   readonly names?: PrivateContainerAppNames;
-  /** Tags on every taggable resource, over the default `{ "managed-by": "pulumi-aca" }`. */
-  readonly tags?: Record<string, string>;
   /** The VNet to create. Default: 10.0.0.0/16 with 10.0.0.0/23 and 10.0.2.0/24. Exclusive with `existingNetwork`. */
   readonly network?: PrivateNetworkSettings;
   /** Use an existing VNet and subnets instead of creating them. Exclusive with `network`. */
@@ -139,8 +129,6 @@ export interface PrivateContainerAppArgs {
   readonly imagePush?: ImagePush;
   /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
   readonly deployerIpAddress?: string;
-  /** Log Analytics retention, 30–730 days. Default 30. */
-  readonly logRetentionInDays?: number;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
   /** Storage redundancy. Default "Standard_ZRS". */
@@ -149,44 +137,6 @@ export interface PrivateContainerAppArgs {
   readonly blobContainerName?: string;
   /** Secrets read from the component's Key Vault as Key Vault references. Default none. */
   readonly secrets?: readonly PrivateSecretArgs[];
-  /** A ready image pinned by digest; skips the build. Mutually exclusive with `appPath`/`dockerfile`. */
-  readonly image?: string;
-  /** Docker build context. Default: the reference service shipped in this package (`app/`). */
-  readonly appPath?: string;
-  /** Dockerfile. Default `<appPath>/Dockerfile`. */
-  readonly dockerfile?: string;
-  /** Docker build arguments. Default none. */
-  readonly buildArgs?: Record<string, string>;
-  /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
-  readonly exchangeToken?: AcrTokenExchange;
-  /** Port the container listens on, 1–65535. Default 8000. */
-  readonly targetPort?: number;
-  /** CPU cores, 0.25–4 in 0.25 steps. Default 0.5. */
-  readonly cpu?: number;
-  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
-  readonly memory?: string;
-  /** Fewest replicas (0 scales to zero). Default 0. */
-  readonly minReplicas?: number;
-  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3. */
-  readonly maxReplicas?: number;
-  /** Concurrent requests per replica before scaling out, ≥ 1. Default 100. */
-  readonly concurrency?: number;
-  /** Extra environment variables (plain values; use `secrets` for secrets). Default none. */
-  readonly env?: Record<string, pulumi.Input<string>>;
-  /** Probe overrides; defaults: liveness /health, readiness /ready, startup /health. */
-  readonly probes?: ProbesArgs;
-  /** Seconds between SIGTERM and SIGKILL, 0–600. Default 30. */
-  readonly terminationGracePeriodSeconds?: number;
-  /** Dapr sidecar. Default off. */
-  readonly dapr?: DaprArgs;
-  /** Traffic split between revisions (weights sum to 100); turns on multiple revision mode. Default none. */
-  readonly traffic?: readonly TrafficWeight[];
-  /** Suffix for the revision this deployment creates. Default: Azure's. */
-  readonly revisionSuffix?: string;
-  /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
-  readonly serviceName?: string;
-  /** SERVICE_VERSION of the app. Default: the image digest reference. */
-  readonly serviceVersion?: pulumi.Input<string>;
 }
 
 /** The defaults of the created VNet. */
@@ -213,17 +163,20 @@ export function resolvePrivateContainerAppNames(name: string, args: Pick<Private
 }
 
 /**
- * The subnet plan the args describe: the created VNet's ranges (defaults filled in), or what was declared
- * of an existing one. Throws a ValidationError on `network` and `existingNetwork` together.
+ * The subnet plan the args describe: the created VNet's ranges (defaults filled in, the infrastructure
+ * subnet delegated as the environment kind needs), or what was declared of an existing one. Throws a
+ * ValidationError on `network` and `existingNetwork` together, or an unknown `environmentKind`.
  */
-export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork">): SubnetPlan {
+export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork" | "environmentKind">): SubnetPlan {
   if (args.network !== undefined && args.existingNetwork !== undefined) {
     throw new ValidationError("network+existingNetwork", "both set", "only one of `network` or `existingNetwork` may be set");
   }
+  const environmentKind = args.environmentKind ?? "workload-profiles";
+  checkOneOf("environmentKind", environmentKind, ENVIRONMENT_KINDS);
   const existing = args.existingNetwork;
   if (existing) {
     return {
-      environmentKind: "workload-profiles",
+      environmentKind,
       addressSpace: existing.addressSpace ? { field: "existingNetwork.addressSpace", prefixes: existing.addressSpace } : undefined,
       infrastructure:
         existing.infrastructureSubnetPrefix !== undefined
@@ -243,12 +196,12 @@ export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "ex
   }
   const settings = args.network ?? {};
   return {
-    environmentKind: "workload-profiles",
+    environmentKind,
     addressSpace: { field: "network.addressSpace", prefixes: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace },
     infrastructure: {
       field: "network.infrastructureSubnetPrefix",
       addressPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
-      delegation: CONTAINER_APPS_DELEGATION,
+      delegation: environmentKind === "workload-profiles" ? CONTAINER_APPS_DELEGATION : undefined,
     },
     privateEndpoints: {
       field: "network.privateEndpointsSubnetPrefix",
@@ -317,30 +270,10 @@ function checkPrivateSecrets(secrets: readonly PrivateSecretArgs[]): void {
  * AcrPull, Key Vault Secrets User and Storage Blob Data Contributor, each on its own resource, before the
  * app exists; and the app with internal ingress reading its secrets as Key Vault references.
  */
-export class PrivateContainerApp extends pulumi.ComponentResource {
-  /** `https://<fqdn>`; resolves only inside the VNet. */
-  readonly url: pulumi.Output<string>;
-  readonly fqdn: pulumi.Output<string>;
-  readonly containerAppName: pulumi.Output<string>;
-  readonly containerAppId: pulumi.Output<string>;
-  readonly latestRevisionName: pulumi.Output<string>;
-  /** The image the app runs, `<registry>/<repository>@sha256:…`. */
-  readonly imageRef: pulumi.Output<string>;
-  readonly registryLoginServer: pulumi.Output<string>;
-  /** Resource id of the user-assigned identity (pull, secrets, blobs). */
-  readonly identityId: pulumi.Output<string>;
-  readonly identityPrincipalId: pulumi.Output<string>;
-  readonly identityClientId: pulumi.Output<string>;
-  /** Principal id of the app's system-assigned identity. */
-  readonly appPrincipalId: pulumi.Output<string>;
-  readonly environmentId: pulumi.Output<string>;
+export class PrivateContainerApp extends ContainerAppTopology {
   /** The environment's private IP (internal) or public IP (external). */
   readonly environmentStaticIp: pulumi.Output<string>;
   readonly environmentDefaultDomain: pulumi.Output<string>;
-  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
-  /** App Insights connection string, secret. */
-  readonly appInsightsConnectionString: pulumi.Output<string>;
-  readonly resourceGroupName: pulumi.Output<string>;
   readonly virtualNetworkId: pulumi.Output<string>;
   readonly infrastructureSubnetId: pulumi.Output<string>;
   readonly privateEndpointsSubnetId: pulumi.Output<string>;
@@ -357,64 +290,45 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateContainerAppArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     // Everything is checked before the component or any child is registered.
-    const tags = { ...DEFAULT_TAGS, ...args.tags };
-    checkTags(tags);
-    const names = resolvePrivateContainerAppNames(name, args, `${pulumi.getProject()}/${pulumi.getStack()}/${name}`);
+    const names = resolvePrivateContainerAppNames(name, args, uniqueSeedOf(name));
+    const environmentKind = args.environmentKind ?? "workload-profiles";
     validateSubnetPlan(subnetPlanOf(args));
     const imagePush = args.imagePush ?? "inside-network";
     checkImagePush(imagePush, args.deployerIpAddress);
-    const retentionInDays = args.logRetentionInDays ?? 30;
-    validateObservabilityArgs({ resourceGroupName: "", workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays });
-    const allowedIpRanges = imagePush === "allow-listed-ip" ? [args.deployerIpAddress!] : [];
-    validateRegistryArgs({ resourceGroupName: "", registryName: names.registry, sku: "Premium", allowedIpRanges });
-    checkName("userAssignedIdentity", "names.identity", names.identity);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
     checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
     const blobContainerName = args.blobContainerName ?? "data";
     checkContainerName("blobContainerName", blobContainerName);
-    validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile });
-    validateEnvironmentArgs({ environmentName: names.environment });
     const secrets = args.secrets ?? [];
     checkPrivateSecrets(secrets);
+    const allowedIpRanges = imagePush === "allow-listed-ip" ? [args.deployerIpAddress!] : [];
     // The vault's URI is not known yet; a well-formed stand-in lets the shared check judge names and env clashes.
     const placeholderUrl = "https://placeholder.vault.azure.net/secrets/placeholder";
-    const appSettings = {
-      containerAppName: names.containerApp,
+    const checked = checkTopologyArgs(args, names, {
       external: args.externalIngress ?? false,
-      targetPort: args.targetPort ?? 8000,
-      cpu: args.cpu ?? 0.5,
-      memory: args.memory ?? "1Gi",
-      minReplicas: args.minReplicas ?? 0,
-      maxReplicas: args.maxReplicas ?? 3,
-      concurrency: args.concurrency ?? 100,
-      probes: args.probes,
-      terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
-      dapr: args.dapr,
-      traffic: args.traffic,
-      revisionSuffix: args.revisionSuffix,
-    };
-    validateContainerAppArgs({
-      ...appSettings,
-      env: { ...PLATFORM_ENV_PLACEHOLDERS, ...args.env },
+      registry: { sku: "Premium", allowedIpRanges },
       secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
+      reservedEnv: PLATFORM_ENV_PLACEHOLDERS,
     });
+    const { tags } = checked;
     const internal = args.internal ?? true;
 
-    super("aca:index:PrivateContainerApp", name, {}, opts);
+    super("aca:index:PrivateContainerApp", name, opts);
     const child = { parent: this };
-
-    let resourceGroupName: pulumi.Output<string>;
-    let location: pulumi.Output<string>;
-    if (args.resourceGroupName !== undefined) {
-      const existing = resources.getResourceGroupOutput({ resourceGroupName: args.resourceGroupName }, child);
-      resourceGroupName = existing.name;
-      location = args.location !== undefined ? pulumi.output(args.location) : existing.location;
-    } else {
-      const group = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: names.resourceGroup, location: args.location, tags }, child);
-      resourceGroupName = group.name;
-      location = group.location;
-    }
-    const common = { resourceGroupName, location, tags };
+    // Premium: private endpoints need it. Public access stays off unless the push is allow-listed, and then
+    // only the deployer's address gets through the firewall.
+    const foundation = createTopologyFoundation(
+      name,
+      {
+        args,
+        names,
+        checked,
+        registry: { sku: "Premium", publicNetworkAccess: imagePush === "allow-listed-ip" ? "Enabled" : "Disabled", allowedIpRanges },
+      },
+      child,
+    );
+    const { placement, registry, identity } = foundation;
+    const { resourceGroupName } = placement;
 
     let virtualNetworkId: pulumi.Output<string>;
     let infrastructureSubnetId: pulumi.Output<string>;
@@ -428,8 +342,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
       const created = createPrivateNetwork(
         name,
         {
-          ...common,
-          environmentKind: "workload-profiles",
+          ...placement,
+          environmentKind,
           addressSpace: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace,
           infrastructureSubnetPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
           privateEndpointsSubnetPrefix: settings.privateEndpointsSubnetPrefix ?? DEFAULT_NETWORK.privateEndpointsSubnetPrefix,
@@ -448,37 +362,17 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
       privateEndpointsSubnetId = created.privateEndpointsSubnet.id;
     }
 
-    const observability = createObservability(
-      name,
-      { ...common, workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays },
-      child,
-    );
-    // Premium: private endpoints need it. Public access stays off unless the push is allow-listed, and then
-    // only the deployer's address gets through the firewall.
-    const registry = createRegistry(
-      name,
-      {
-        ...common,
-        registryName: names.registry,
-        sku: "Premium",
-        publicNetworkAccess: imagePush === "allow-listed-ip" ? "Enabled" : "Disabled",
-        allowedIpRanges,
-      },
-      child,
-    );
-    const identity = createUserAssignedIdentity(name, { ...common, identityName: names.identity }, child);
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
     const vault = createKeyVault(
       name,
-      { ...common, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays },
+      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays },
       child,
     );
-    const account = createStorageAccount(name, { ...common, accountName: names.storageAccount, sku: args.storageSku }, child);
+    const account = createStorageAccount(name, { ...placement, accountName: names.storageAccount, sku: args.storageSku }, child);
     const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
 
-    // Each role on its own resource, never the group; all held before the app is created.
+    // Each role on its own resource, never the group; all held before the app is created (AcrPull comes with the foundation).
     const grants = [
-      grantPull(`${name}-acrpull`, registry, identity.principalId, child),
       grantRole(
         `${name}-kv-secrets-user`,
         { principalId: identity.principalId, roleDefinitionId: ROLE_DEFINITION_IDS.KeyVaultSecretsUser, scope: vault.id },
@@ -491,7 +385,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
       ),
     ];
 
-    const linkArgs = { ...common, subnetId: privateEndpointsSubnetId, virtualNetworkId };
+    const linkArgs = { ...placement, subnetId: privateEndpointsSubnetId, virtualNetworkId };
     const zones = args.privateDnsZoneIds ?? {};
     const links: Record<"registry" | "vault" | "blob", PrivateLink> = {
       registry: createPrivateLink(`${name}-acr`, { ...linkArgs, service: "registry", targetResourceId: registry.id, privateDnsZoneId: zones.registry }, child),
@@ -511,49 +405,47 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
             ),
           ],
     );
-    const secretReferences: KeyVaultSecretArgs[] = secrets.map((secret) => ({
-      name: secret.name,
-      env: secret.env,
-      keyVaultUrl: secretUrl(vaultUri, secret.vaultSecretName ?? secret.name),
-    }));
 
     // Inside the network the push goes through the private endpoint, so it waits until the endpoint and its
     // DNS records exist (the login server resolves to the private address only then).
-    const pushTarget =
+    const pushServer =
       imagePush === "inside-network"
         ? pulumi
             .all([registry.loginServer, ...links.registry.readiness.map((resource) => resource.id)])
             .apply(([server]) => server as string)
-        : registry.loginServer;
-    const image = buildImage(
+        : undefined;
+    const blobEndpoint = account.primaryEndpoints.apply((endpoints) => endpoints.blob);
+    const topology = deployTopologyApp(
       name,
+      foundation,
       {
-        loginServer: pushTarget,
-        repository: names.imageRepository,
-        image: args.image,
-        appPath: args.appPath,
-        dockerfile: args.dockerfile,
-        buildArgs: args.buildArgs,
-        exchangeToken: args.exchangeToken,
+        args,
+        names,
+        app: checked.app,
+        pushServer,
+        environment: {
+          vnet: { infrastructureSubnetId, internal },
+          publicNetworkAccess: internal ? "Disabled" : "Enabled",
+          peerTrafficEncryption: true,
+          zoneRedundant: args.zoneRedundant ?? true,
+        },
+        secrets: secrets.map((secret) => ({
+          name: secret.name,
+          env: secret.env,
+          keyVaultUrl: secretUrl(vaultUri, secret.vaultSecretName ?? secret.name),
+        })),
+        dependsOn: [...grants, ...links.registry.readiness, ...links.vault.readiness, ...links.blob.readiness, ...writtenSecrets, container],
+        env: {
+          // The SDKs' DefaultAzureCredential picks the user-assigned identity by its client id.
+          AZURE_CLIENT_ID: identity.clientId,
+          AZURE_KEY_VAULT_URI: vaultUri,
+          AZURE_STORAGE_BLOB_ENDPOINT: blobEndpoint,
+          AZURE_STORAGE_CONTAINER: blobContainerName,
+        },
       },
       child,
     );
-
-    const environment = createManagedEnvironment(
-      name,
-      {
-        ...common,
-        environmentName: names.environment,
-        logAnalyticsCustomerId: observability.workspaceCustomerId,
-        logAnalyticsSharedKey: observability.workspaceSharedKey,
-        appInsightsConnectionString: observability.connectionString,
-        vnet: { infrastructureSubnetId, internal },
-        publicNetworkAccess: internal ? "Disabled" : "Enabled",
-        peerTrafficEncryption: true,
-        zoneRedundant: args.zoneRedundant ?? true,
-      },
-      child,
-    );
+    const { environment } = topology;
     const environmentDns = internal
       ? createEnvironmentDns(
           `${name}-env`,
@@ -562,60 +454,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
         )
       : undefined;
 
-    const serviceName = args.serviceName ?? names.containerApp;
-    const serviceVersion = pulumi.output(args.serviceVersion ?? image.ref);
-    const blobEndpoint = account.primaryEndpoints.apply((endpoints) => endpoints.blob);
-    const created = createContainerApp(
-      name,
-      {
-        ...common,
-        ...appSettings,
-        environmentId: environment.id,
-        image: image.ref,
-        registryServer: registry.loginServer,
-        identityId: identity.id,
-        secrets: secretReferences,
-        dependsOn: [
-          ...grants,
-          ...links.registry.readiness,
-          ...links.vault.readiness,
-          ...links.blob.readiness,
-          ...writtenSecrets,
-          container,
-        ],
-        env: {
-          PORT: String(appSettings.targetPort),
-          OTEL_SERVICE_NAME: serviceName,
-          SERVICE_VERSION: serviceVersion,
-          OTEL_RESOURCE_ATTRIBUTES: pulumi.interpolate`service.version=${serviceVersion}`,
-          // The SDKs' DefaultAzureCredential picks the user-assigned identity by its client id.
-          AZURE_CLIENT_ID: identity.clientId,
-          AZURE_KEY_VAULT_URI: vaultUri,
-          AZURE_STORAGE_BLOB_ENDPOINT: blobEndpoint,
-          AZURE_STORAGE_CONTAINER: blobContainerName,
-          ...args.env,
-        },
-      },
-      child,
-    );
-
-    this.url = created.url;
-    this.fqdn = created.fqdn;
-    this.containerAppName = created.app.name;
-    this.containerAppId = created.app.id;
-    this.latestRevisionName = created.app.latestRevisionName;
-    this.imageRef = image.ref;
-    this.registryLoginServer = registry.loginServer;
-    this.identityId = identity.id;
-    this.identityPrincipalId = identity.principalId;
-    this.identityClientId = identity.clientId;
-    this.appPrincipalId = created.app.identity.apply((value) => value?.principalId ?? "");
-    this.environmentId = environment.id;
     this.environmentStaticIp = environment.staticIp;
     this.environmentDefaultDomain = environment.defaultDomain;
-    this.logAnalyticsWorkspaceId = observability.workspace.id;
-    this.appInsightsConnectionString = observability.connectionString;
-    this.resourceGroupName = resourceGroupName;
     this.virtualNetworkId = virtualNetworkId;
     this.infrastructureSubnetId = infrastructureSubnetId;
     this.privateEndpointsSubnetId = privateEndpointsSubnetId;
@@ -634,24 +474,9 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     this.vaultUri = vaultUri;
     this.storageAccountName = account.name;
     this.blobEndpoint = blobEndpoint;
-    this.registerOutputs({
-      url: this.url,
-      fqdn: this.fqdn,
-      containerAppName: this.containerAppName,
-      containerAppId: this.containerAppId,
-      latestRevisionName: this.latestRevisionName,
-      imageRef: this.imageRef,
-      registryLoginServer: this.registryLoginServer,
-      identityId: this.identityId,
-      identityPrincipalId: this.identityPrincipalId,
-      identityClientId: this.identityClientId,
-      appPrincipalId: this.appPrincipalId,
-      environmentId: this.environmentId,
+    this.registerTopologyOutputs(topology, {
       environmentStaticIp: this.environmentStaticIp,
       environmentDefaultDomain: this.environmentDefaultDomain,
-      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
-      appInsightsConnectionString: this.appInsightsConnectionString,
-      resourceGroupName: this.resourceGroupName,
       virtualNetworkId: this.virtualNetworkId,
       infrastructureSubnetId: this.infrastructureSubnetId,
       privateEndpointsSubnetId: this.privateEndpointsSubnetId,

@@ -11,6 +11,8 @@ export const CONTAINER_APPS_DELEGATION = "Microsoft.App/environments";
 /** Workload-profiles (the default, with a Consumption profile) or the legacy consumption-only environment. */
 export type EnvironmentKind = "workload-profiles" | "consumption-only";
 
+export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ["workload-profiles", "consumption-only"];
+
 /** The largest prefix length (smallest subnet) each environment kind accepts for its infrastructure subnet. */
 export const INFRASTRUCTURE_SUBNET_MAX_PREFIX: Record<EnvironmentKind, number> = {
   "workload-profiles": 27,
