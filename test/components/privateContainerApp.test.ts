@@ -2,20 +2,12 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
-import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
-import type { AcrTokenExchangeRequest } from "../../components/acrToken";
+import { RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
 import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
+import { DIGEST_REF, TOPOLOGY_TYPES, componentDeployer } from "./support";
 
 const T = {
-  group: "azure-native:resources:ResourceGroup",
-  workspace: "azure-native:operationalinsights:Workspace",
-  insights: "azure-native:applicationinsights:Component",
-  registry: "azure-native:containerregistry:Registry",
-  identity: "azure-native:managedidentity:UserAssignedIdentity",
-  grant: "azure-native:authorization:RoleAssignment",
-  image: "docker-build:index:Image",
-  environment: "azure-native:app:ManagedEnvironment",
-  app: "azure-native:app:ContainerApp",
+  ...TOPOLOGY_TYPES,
   vnet: "azure-native:network:VirtualNetwork",
   subnet: "azure-native:network:Subnet",
   nsg: "azure-native:network:NetworkSecurityGroup",
@@ -35,41 +27,12 @@ const ROLE = {
   blobContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 };
 /** Resource types that carry no Azure tags. */
-const UNTAGGABLE = new Set([T.grant, T.image, T.subnet, T.zoneGroup, T.record, T.container]);
-const DIGEST_REF = `mcr.microsoft.com/k8se/quickstart@sha256:${"d".repeat(64)}`;
+const UNTAGGABLE = new Set<string>([T.grant, T.image, T.subnet, T.zoneGroup, T.record, T.container]);
 const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
 
-interface Deployed {
-  recording: Recording;
-  component?: PrivateContainerApp;
-  exchanges: AcrTokenExchangeRequest[];
-}
-
-async function deploy(args: PrivateContainerAppArgs = {}, options: { preview?: boolean } = {}): Promise<Deployed> {
-  const exchanges: AcrTokenExchangeRequest[] = [];
-  let component: PrivateContainerApp | undefined;
-  const recording = await record(
-    async () => {
-      const { PrivateContainerApp } = await import("../../components/privateContainerApp");
-      component = new PrivateContainerApp("web", {
-        exchangeToken: async (request) => {
-          exchanges.push(request);
-          return "acr-refresh-token";
-        },
-        ...args,
-      });
-    },
-    { preview: options.preview },
-  );
-  return { recording, component, exchanges };
-}
-
-async function failureOf(args: PrivateContainerAppArgs): Promise<ProgramError> {
-  const failure = await deploy(args).catch((error: unknown) => error);
-  if (!(failure instanceof ProgramError)) throw new Error("expected the program to fail");
-  expect(failure.recording.cloudResources).toEqual([]);
-  return failure;
-}
+const { deploy, failureOf } = componentDeployer<PrivateContainerAppArgs, PrivateContainerApp>(
+  async () => (await import("../../components/privateContainerApp")).PrivateContainerApp,
+);
 
 function grantFor(recording: Recording, roleId: string): RecordedResource {
   const found = recording.ofType(T.grant).filter((grant) => String(grant.inputs.roleDefinitionId).endsWith(roleId));

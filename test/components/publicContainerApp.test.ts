@@ -1,55 +1,17 @@
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
-import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
-import type { AcrTokenExchangeRequest } from "../../components/acrToken";
+import { RecordedResource, Recording, isSecretOutput, promiseOf } from "../harness/recorder";
 import type { PublicContainerApp, PublicContainerAppArgs } from "../../components/publicContainerApp";
+import { DIGEST_REF, Deployed as DeployedComponent, TOPOLOGY_TYPES as T, componentDeployer } from "./support";
 
-const T = {
-  group: "azure-native:resources:ResourceGroup",
-  workspace: "azure-native:operationalinsights:Workspace",
-  insights: "azure-native:applicationinsights:Component",
-  registry: "azure-native:containerregistry:Registry",
-  identity: "azure-native:managedidentity:UserAssignedIdentity",
-  grant: "azure-native:authorization:RoleAssignment",
-  image: "docker-build:index:Image",
-  environment: "azure-native:app:ManagedEnvironment",
-  app: "azure-native:app:ContainerApp",
-};
 /** Resource types that carry no Azure tags. */
-const UNTAGGABLE = new Set([T.grant, T.image]);
-const DIGEST_REF = `mcr.microsoft.com/k8se/quickstart@sha256:${"d".repeat(64)}`;
+const UNTAGGABLE = new Set<string>([T.grant, T.image]);
 
-interface Deployed {
-  recording: Recording;
-  component?: PublicContainerApp;
-  exchanges: AcrTokenExchangeRequest[];
-}
+type Deployed = DeployedComponent<PublicContainerApp>;
 
-async function deploy(args: PublicContainerAppArgs = {}, options: { preview?: boolean } = {}): Promise<Deployed> {
-  const exchanges: AcrTokenExchangeRequest[] = [];
-  let component: PublicContainerApp | undefined;
-  const recording = await record(
-    async () => {
-      const { PublicContainerApp } = await import("../../components/publicContainerApp");
-      component = new PublicContainerApp("web", {
-        exchangeToken: async (request) => {
-          exchanges.push(request);
-          return "acr-refresh-token";
-        },
-        ...args,
-      });
-    },
-    { preview: options.preview },
-  );
-  return { recording, component, exchanges };
-}
-
-async function failureOf(args: PublicContainerAppArgs): Promise<ProgramError> {
-  const failure = await deploy(args).catch((error: unknown) => error);
-  if (!(failure instanceof ProgramError)) throw new Error("expected the program to fail");
-  expect(failure.recording.cloudResources).toEqual([]);
-  return failure;
-}
+const { deploy, failureOf } = componentDeployer<PublicContainerAppArgs, PublicContainerApp>(
+  async () => (await import("../../components/publicContainerApp")).PublicContainerApp,
+);
 
 function appOf(recording: Recording): RecordedResource {
   return recording.one(T.app);
