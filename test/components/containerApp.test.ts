@@ -70,6 +70,13 @@ describe("the container app block", () => {
     expect(app.inputs.configuration.activeRevisionsMode).toBe("Single");
   });
 
+  it("names no workload profile in a consumption-only environment, which has none", async () => {
+    const { app } = await appWith({ environmentKind: "consumption-only" });
+    expect(app.inputs.workloadProfileName).toBeUndefined();
+    expect(app.inputs.managedEnvironmentId).toBe("/subscriptions/s/environments/cae-web");
+    expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 0.5, memory: "1Gi" });
+  });
+
   it("pulls with the user-assigned identity and also gets a system-assigned identity", async () => {
     const { app } = await appWith({});
     expect(app.inputs.configuration.registries).toEqual([{ server: "crweb123.azurecr.io", identity: IDENTITY_ID }]);
@@ -165,6 +172,7 @@ describe("the container app block", () => {
     [{ traffic: [{ latestRevision: true, weight: 50 }] }, "weights must sum to 100, not 50"],
     [{ dapr: { appPort: 0 } }, "Invalid `dapr.appPort`: 0"],
     [{ revisionSuffix: "V2" }, 'Invalid `revisionSuffix`: "V2"'],
+    [{ environmentKind: "consumption" as never }, 'Invalid `environmentKind`: "consumption"; must be one of workload-profiles, consumption-only'],
   ] as Array<[Partial<ContainerAppArgs>, string]>)("refuses %j before registering anything", async (args, message) => {
     const failure = await failureOf(args);
     expect(failure.message).toContain(message);

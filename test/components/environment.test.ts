@@ -44,6 +44,18 @@ describe("the environment block", () => {
     expect(environment.inputs.openTelemetryConfiguration.metricsConfiguration).toBeUndefined();
   });
 
+  it("creates a consumption-only environment without workload profiles when asked, in a VNet too", async () => {
+    const environment = (
+      await environmentWith({ environmentKind: "consumption-only", vnet: { infrastructureSubnetId: "/subscriptions/s/subnets/infra", internal: true } })
+    ).one(ENVIRONMENT);
+    expect(environment.inputs.workloadProfiles).toBeUndefined();
+    expect(environment.inputs).toMatchObject({
+      vnetConfiguration: { infrastructureSubnetId: "/subscriptions/s/subnets/infra", internal: true },
+      appLogsConfiguration: { destination: "log-analytics" },
+      openTelemetryConfiguration: { tracesConfiguration: { destinations: ["appInsights"] } },
+    });
+  });
+
   it("marks the shared key and the connection string secret", async () => {
     const environment = (await environmentWith({})).one(ENVIRONMENT);
     expect(environment.secretPaths.sort()).toEqual(["appInsightsConfiguration.connectionString", "appLogsConfiguration.logAnalyticsConfiguration.sharedKey"]);
@@ -76,11 +88,12 @@ describe("the environment block", () => {
     expect(environment.inputs.workloadProfiles).toEqual([{ name: "Consumption", workloadProfileType: "Consumption" }]);
   });
 
-  it("refuses an invalid name, a bad public access value and zone redundancy without a VNet", async () => {
+  it("refuses an invalid name, a bad public access value, zone redundancy without a VNet and an unknown kind", async () => {
     for (const [args, message] of [
       [{ environmentName: "CAE_web" }, 'Invalid `environmentName`: "CAE_web"; a managedEnvironment name must be 2-60'],
       [{ publicNetworkAccess: "Off" as never }, 'Invalid `publicNetworkAccess`: "Off"; must be one of Enabled, Disabled'],
       [{ zoneRedundant: true }, "Invalid `zoneRedundant`: true; zone redundancy needs `vnet` (an infrastructure subnet)"],
+      [{ environmentKind: "legacy" as never }, 'Invalid `environmentKind`: "legacy"; must be one of workload-profiles, consumption-only'],
     ] as const) {
       const failure = await environmentWith(args).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ProgramError);

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
-import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
-import { DIGEST_REF, TOPOLOGY_TYPES, componentDeployer } from "./support";
+import type { ExistingNetwork, PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
+import { DIGEST_REF, RUN_MODES, TOPOLOGY_TYPES, componentDeployer } from "./support";
 
 const T = {
   ...TOPOLOGY_TYPES,
@@ -29,6 +29,18 @@ const ROLE = {
 /** Resource types that carry no Azure tags. */
 const UNTAGGABLE = new Set<string>([T.grant, T.image, T.subnet, T.zoneGroup, T.record, T.container]);
 const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
+const SPOKE = `${HUB}/virtualNetworks/vnet-spoke`;
+
+/** A landing zone's spoke VNet by id, with the given ranges and delegation declared. */
+function spokeNetwork(declared: Omit<ExistingNetwork, "virtualNetworkId" | "infrastructureSubnetId" | "privateEndpointsSubnetId">): ExistingNetwork {
+  return {
+    virtualNetworkId: SPOKE,
+    infrastructureSubnetId: `${SPOKE}/subnets/aca`,
+    privateEndpointsSubnetId: `${SPOKE}/subnets/pe`,
+    addressSpace: ["10.40.0.0/16"],
+    ...declared,
+  };
+}
 
 const { deploy, failureOf } = componentDeployer<PrivateContainerAppArgs, PrivateContainerApp>(
   async () => (await import("../../components/privateContainerApp")).PrivateContainerApp,
@@ -48,10 +60,7 @@ function endpointFor(recording: Recording, target: RecordedResource): RecordedRe
   return found[0]!;
 }
 
-describe.each([
-  ["an update", false],
-  ["a preview", true],
-])("the private topology in %s", (_mode, preview) => {
+describe.each(RUN_MODES)("the private topology in %s", (_mode, preview) => {
   it("registers every resource, with its type and count", async () => {
     const { recording } = await deploy({}, { preview });
     expect(recording.typeCounts()).toEqual({
@@ -341,23 +350,18 @@ describe("the private topology", () => {
   });
 
   it("uses an existing VNet and subnets by id and creates no network of its own", async () => {
-    const vnetId = `${HUB}/virtualNetworks/vnet-spoke`;
     const { recording, component } = await deploy({
-      existingNetwork: {
-        virtualNetworkId: vnetId,
-        infrastructureSubnetId: `${vnetId}/subnets/aca`,
-        privateEndpointsSubnetId: `${vnetId}/subnets/pe`,
-        addressSpace: ["10.40.0.0/16"],
+      existingNetwork: spokeNetwork({
         infrastructureSubnetPrefix: "10.40.0.0/27",
         infrastructureSubnetDelegation: "Microsoft.App/environments",
         privateEndpointsSubnetPrefix: "10.40.1.0/28",
-      },
+      }),
     });
     for (const type of [T.vnet, T.subnet, T.nsg]) expect(recording.ofType(type)).toHaveLength(0);
-    expect(recording.one(T.environment).inputs.vnetConfiguration.infrastructureSubnetId).toBe(`${vnetId}/subnets/aca`);
-    for (const endpoint of recording.ofType(T.endpoint)) expect(endpoint.inputs.subnet.id).toBe(`${vnetId}/subnets/pe`);
-    for (const link of recording.ofType(T.link)) expect(link.inputs.virtualNetwork).toEqual({ id: vnetId });
-    expect(await promiseOf(component!.virtualNetworkId)).toBe(vnetId);
+    expect(recording.one(T.environment).inputs.vnetConfiguration.infrastructureSubnetId).toBe(`${SPOKE}/subnets/aca`);
+    for (const endpoint of recording.ofType(T.endpoint)) expect(endpoint.inputs.subnet.id).toBe(`${SPOKE}/subnets/pe`);
+    for (const link of recording.ofType(T.link)) expect(link.inputs.virtualNetwork).toEqual({ id: SPOKE });
+    expect(await promiseOf(component!.virtualNetworkId)).toBe(SPOKE);
   });
 
   it("registers endpoints in hub-owned zones and creates none of those zones", async () => {
@@ -395,6 +399,59 @@ describe("the private topology", () => {
     expect(recording.one(T.vnet).inputs.addressSpace).toEqual({ addressPrefixes: ["172.20.0.0/22"] });
     expect(recording.named("web-infra-snet").inputs.addressPrefix).toBe("172.20.0.0/27");
     expect(recording.named("web-pe-snet").inputs.addressPrefix).toBe("172.20.1.0/28");
+  });
+});
+
+describe.each(RUN_MODES)("the private topology in a consumption-only environment, in %s", (_mode, preview) => {
+  let recording: Recording;
+  beforeAll(async () => {
+    ({ recording } = await deploy({ environmentKind: "consumption-only" }, { preview }));
+  });
+
+  it("registers the same resources as the workload-profiles topology", () => {
+    expect(recording.typeCounts()).toMatchObject({ [T.vnet]: 1, [T.subnet]: 2, [T.nsg]: 2, [T.endpoint]: 3, [T.zone]: 4, [T.grant]: 3, [T.environment]: 1, [T.record]: 1, [T.app]: 1 });
+  });
+
+  it("gives the environment no workload profiles and the app no profile name", () => {
+    const environment = recording.one(T.environment);
+    expect(environment.inputs.workloadProfiles).toBeUndefined();
+    expect(environment.inputs.vnetConfiguration).toEqual({ infrastructureSubnetId: recording.named("web-infra-snet").id, internal: true });
+    expect(environment.inputs.zoneRedundant).toBe(true);
+    expect(recording.one(T.app).inputs.workloadProfileName).toBeUndefined();
+  });
+
+  it("puts the environment in an undelegated /23 infrastructure subnet under the consumption-only NSG rules", () => {
+    const subnet = recording.named("web-infra-snet");
+    expect(subnet.inputs.addressPrefix).toBe("10.0.0.0/23");
+    expect(subnet.inputs.delegations).toEqual([]);
+    expect(recording.one(T.environment).propertyDependencies.vnetConfiguration).toEqual([subnet.urn]);
+    const rules = (recording.named("web-infra-nsg").inputs.securityRules as Array<{ name: string }>).map((rule) => rule.name);
+    expect(rules).toEqual(expect.arrayContaining(["allow-clients-web", "allow-control-plane-udp", "allow-control-plane-tcp", "allow-ntp"]));
+    expect(rules).not.toContain("allow-clients-https");
+  });
+});
+
+describe("the private topology in a consumption-only environment", () => {
+  it("uses an existing subnet declared /23 or larger and not delegated", async () => {
+    const { recording } = await deploy({
+      environmentKind: "consumption-only",
+      existingNetwork: spokeNetwork({
+        infrastructureSubnetPrefix: "10.40.0.0/23",
+        infrastructureSubnetDelegation: null,
+        privateEndpointsSubnetPrefix: "10.40.2.0/28",
+      }),
+    });
+    for (const type of [T.vnet, T.subnet, T.nsg]) expect(recording.ofType(type)).toHaveLength(0);
+    expect(recording.one(T.environment).inputs.vnetConfiguration.infrastructureSubnetId).toBe(`${SPOKE}/subnets/aca`);
+    expect(recording.one(T.environment).inputs.workloadProfiles).toBeUndefined();
+  });
+
+  it("takes a custom /22 infrastructure subnet", async () => {
+    const { recording } = await deploy({
+      environmentKind: "consumption-only",
+      network: { addressSpace: ["172.20.0.0/20"], infrastructureSubnetPrefix: "172.20.0.0/22", privateEndpointsSubnetPrefix: "172.20.4.0/28" },
+    });
+    expect(recording.named("web-infra-snet").inputs).toMatchObject({ addressPrefix: "172.20.0.0/22", delegations: [] });
   });
 });
 
@@ -480,6 +537,39 @@ describe("the private topology's argument checks", () => {
     ["an invalid vault name", { names: { keyVault: "kv--bad" } }, 'Invalid `names.keyVault`: "kv--bad"'],
     ["an invalid storage account name", { names: { storageAccount: "St-Bad" } }, 'Invalid `names.storageAccount`: "St-Bad"'],
     ["an invalid blob container name", { blobContainerName: "Data" }, 'Invalid `blobContainerName`: "Data"'],
+    [
+      "a consumption-only environment with the workload-profiles minimum subnet",
+      { environmentKind: "consumption-only", network: { infrastructureSubnetPrefix: "10.0.0.0/27" } },
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/27"; a consumption-only environment needs an infrastructure subnet of /23 or larger (512 addresses); /27 holds 32',
+    ],
+    [
+      "a consumption-only environment with a /24 infrastructure subnet",
+      { environmentKind: "consumption-only", network: { infrastructureSubnetPrefix: "10.0.0.0/24" } },
+      'Invalid `network.infrastructureSubnetPrefix`: "10.0.0.0/24"; a consumption-only environment needs an infrastructure subnet of /23 or larger (512 addresses); /24 holds 256',
+    ],
+    [
+      "a consumption-only environment in an existing subnet declared delegated",
+      {
+        environmentKind: "consumption-only",
+        existingNetwork: {
+          virtualNetworkId: "vnet",
+          infrastructureSubnetId: "aca",
+          privateEndpointsSubnetId: "pe",
+          infrastructureSubnetPrefix: "10.0.0.0/23",
+          infrastructureSubnetDelegation: "Microsoft.App/environments",
+        },
+      },
+      'Invalid `existingNetwork.infrastructureSubnetDelegation`: "Microsoft.App/environments"; a consumption-only environment needs an infrastructure subnet that is not delegated to any service',
+    ],
+    [
+      "a consumption-only environment in an existing subnet declared too small",
+      {
+        environmentKind: "consumption-only",
+        existingNetwork: { virtualNetworkId: "vnet", infrastructureSubnetId: "aca", privateEndpointsSubnetId: "pe", infrastructureSubnetPrefix: "10.0.0.0/25" },
+      },
+      'Invalid `existingNetwork.infrastructureSubnetPrefix`: "10.0.0.0/25"; a consumption-only environment needs an infrastructure subnet of /23 or larger',
+    ],
+    ["an unknown environment kind", { environmentKind: "dedicated" as never }, 'Invalid `environmentKind`: "dedicated"; must be one of workload-profiles, consumption-only'],
   ])("rejects %s before registering any cloud resource", async (_case, args, message) => {
     const failure = await failureOf(args);
     expect(failure.message).toContain(message);
@@ -512,10 +602,7 @@ describe("the private example", () => {
     );
   }
 
-  it.each([
-    ["an update", false],
-    ["a preview", true],
-  ])("deploys the whole private topology, pushing from inside the network, in %s", async (_mode, preview) => {
+  it.each(RUN_MODES)("deploys the whole private topology, pushing from inside the network, in %s", async (_mode, preview) => {
     const recording = await runExample({ preview });
     expect(recording.one("aca:index:PrivateContainerApp").name).toBe("web");
     expect(recording.typeCounts()).toMatchObject({ [T.endpoint]: 3, [T.zoneGroup]: 3, [T.zone]: 4, [T.link]: 4, [T.grant]: 3, [T.image]: 1, [T.app]: 1 });

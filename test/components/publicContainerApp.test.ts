@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { RecordedResource, Recording, isSecretOutput, promiseOf } from "../harness/recorder";
 import type { PublicContainerApp, PublicContainerAppArgs } from "../../components/publicContainerApp";
-import { DIGEST_REF, Deployed as DeployedComponent, TOPOLOGY_TYPES as T, componentDeployer } from "./support";
+import { DIGEST_REF, Deployed as DeployedComponent, RUN_MODES, TOPOLOGY_TYPES as T, componentDeployer } from "./support";
 
 /** Resource types that carry no Azure tags. */
 const UNTAGGABLE = new Set<string>([T.grant, T.image]);
@@ -17,10 +17,7 @@ function appOf(recording: Recording): RecordedResource {
   return recording.one(T.app);
 }
 
-describe.each([
-  ["an update", false],
-  ["a preview", true],
-])("PublicContainerApp with no args, in %s,", (_mode, preview) => {
+describe.each(RUN_MODES)("PublicContainerApp with no args, in %s,", (_mode, preview) => {
   let deployed: Deployed;
   beforeAll(async () => {
     deployed = await deploy({}, { preview });
@@ -255,6 +252,18 @@ describe("PublicContainerApp with args", () => {
   });
 });
 
+describe("PublicContainerApp in a consumption-only environment", () => {
+  it.each(RUN_MODES)("creates the environment without workload profiles and the app without a profile name, in %s", async (_mode, preview) => {
+    const { recording } = await deploy({ environmentKind: "consumption-only" }, { preview });
+    expect(recording.typeCounts()).toMatchObject({ [T.environment]: 1, [T.app]: 1, [T.grant]: 1 });
+    const environment = recording.one(T.environment);
+    expect(environment.inputs.workloadProfiles).toBeUndefined();
+    expect(environment.inputs.vnetConfiguration).toBeUndefined();
+    expect(appOf(recording).inputs.workloadProfileName).toBeUndefined();
+    expect(appOf(recording).propertyDependencies.managedEnvironmentId).toEqual([environment.urn]);
+  });
+});
+
 describe("PublicContainerApp validation", () => {
   it.each([
     [{ names: { registry: "cr-web" } }, 'Invalid `registryName`: "cr-web"; a containerRegistry name must be 5-50 letters and digits only.'],
@@ -279,6 +288,7 @@ describe("PublicContainerApp validation", () => {
     [{ traffic: [{ latestRevision: true, weight: 90 }] }, "weights must sum to 100, not 90"],
     [{ terminationGracePeriodSeconds: 900 }, "Invalid `terminationGracePeriodSeconds`: 900"],
     [{ probes: { readiness: { path: "ready" } } }, 'Invalid `probes.readiness.path`: "ready"'],
+    [{ environmentKind: "v1" as never }, 'Invalid `environmentKind`: "v1"; must be one of workload-profiles, consumption-only'],
   ] as Array<[PublicContainerAppArgs, string]>)("refuses %j before any resource is registered", async (args, message) => {
     const failure = await failureOf(args);
     expect(failure.message).toContain(message);

@@ -14,6 +14,12 @@ export const TOPOLOGY_TYPES = {
   app: "azure-native:app:ContainerApp",
 } as const;
 
+/** The two ways a program runs: a deployment, where ids and outputs are known, and a preview, where many are not. */
+export const RUN_MODES: ReadonlyArray<[string, boolean]> = [
+  ["an update", false],
+  ["a preview", true],
+];
+
 /** A ready image pinned by digest. */
 export const DIGEST_REF = `mcr.microsoft.com/k8se/quickstart@sha256:${"d".repeat(64)}`;
 
