@@ -166,6 +166,7 @@ function megabytes(bytes: number): string {
 
 describe("the reference service's container image", () => {
   let image: ImageInspection;
+  let imageBuilt = false;
   let container: string | undefined;
   let rootfs: string;
   let port: number;
@@ -192,6 +193,7 @@ describe("the reference service's container image", () => {
     const started = performance.now();
     try {
       await run("bash", ["scripts/container/build-image.sh", imageTag], BUILD_TIMEOUT_MS);
+      imageBuilt = true;
     } catch (error) {
       throw new Error(`Building app/Dockerfile with buildah failed: ${(error as Error).message}`, { cause: error });
     }
@@ -274,7 +276,7 @@ describe("the reference service's container image", () => {
     if (container !== undefined) {
       cleanups.push(["umount", [container]], ["rm", [container]]);
     }
-    cleanups.push(["rmi", [imageTag]]);
+    if (imageBuilt) cleanups.push(["rmi", [imageTag]]);
     for (const [subcommand, args] of cleanups) {
       await run(buildah[0], [...buildah.slice(1), subcommand, ...args], MINUTE).catch((error: unknown) => {
         console.warn(`Cleaning up: ${(error as Error).message}`);
