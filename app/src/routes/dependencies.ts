@@ -1,0 +1,44 @@
+import type { Hono } from "hono";
+import type { Config } from "../config";
+import { OutboundError, outboundFetch } from "../outbound";
+import { methodNotAllowed, ProblemError } from "../problem";
+
+/**
+ * An outbound call to the one target named by EXTERNAL_DEPENDENCY_URL. The target never comes from
+ * the request (that would make this an open proxy); timeouts map to 504, unreachable targets and
+ * error answers to 502, and the W3C trace context travels with the call.
+ */
+export function registerDependencies(app: Hono, { config }: { config: Config }): void {
+  const { url, timeoutMs } = config.externalDependency;
+  const target = url === undefined ? undefined : new URL(url);
+
+  app.get("/api/dependencies/external", async function externalDependency(c) {
+    if (target === undefined) {
+      throw new ProblemError(503, "No external dependency is configured; set EXTERNAL_DEPENDENCY_URL.");
+    }
+    const startedAt = performance.now();
+    let response: Response;
+    let bytes: number;
+    try {
+      response = await outboundFetch(target, { timeoutMs });
+      bytes = (await response.arrayBuffer()).byteLength;
+    } catch (error) {
+      const timedOut = error instanceof OutboundError ? error.kind === "timeout" : (error as Error).name === "TimeoutError";
+      throw new ProblemError(
+        timedOut ? 504 : 502,
+        timedOut
+          ? `The dependency at ${target.origin} did not answer within ${timeoutMs} ms.`
+          : `The dependency at ${target.origin} could not be reached.`,
+        { cause: error },
+      );
+    }
+    const durationMs = Math.round(performance.now() - startedAt);
+    if (response.status >= 400) {
+      throw new ProblemError(502, `The dependency at ${target.origin} answered ${response.status}.`, {
+        extensions: { upstream_status: response.status },
+      });
+    }
+    return c.json({ target: target.origin, status: response.status, bytes, duration_ms: durationMs });
+  });
+  app.all("/api/dependencies/external", methodNotAllowed(["GET", "HEAD"]));
+}

@@ -1,0 +1,27 @@
+import type { Hono } from "hono";
+import type { Config } from "../config";
+import { methodNotAllowed } from "../problem";
+
+const JSON_TYPE = { "Content-Type": "application/json" };
+
+/** What is running where: name, version, Node, ACA revision and replica, uptime, telemetry mode. */
+export function registerInfo(app: Hono, { config }: { config: Config }): void {
+  const fixed = {
+    service: config.serviceName,
+    version: config.serviceVersion,
+    node: process.version,
+    revision: config.revision,
+    replica: config.replica,
+    telemetry: {
+      mode: config.telemetry.mode,
+      sampler: config.telemetry.mode === "off" ? undefined : config.telemetry.sampler,
+      sampler_ratio: config.telemetry.sampler.endsWith("traceidratio") ? config.telemetry.samplerRatio : undefined,
+    },
+  };
+  // Everything but the uptime is fixed at start, so the body is one concatenation per request.
+  const prefix = `${JSON.stringify(fixed).slice(0, -1)},"uptime_seconds":`;
+  app.get("/info", function info(c) {
+    return c.body(`${prefix}${Math.round(process.uptime())}}`, 200, JSON_TYPE);
+  });
+  app.all("/info", methodNotAllowed(["GET", "HEAD"]));
+}

@@ -1,0 +1,135 @@
+import { context, diag, DiagLogLevel, propagation, trace, type Tracer } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import {
+  defaultResource,
+  detectResources,
+  resourceAttributesEnvDetector,
+  resourceFromAttributes,
+} from "@opentelemetry/resources";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
+import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
+import { clientSpans } from "./clientSpans";
+import type { Config, TelemetryConfig } from "./config";
+import { serverSpans } from "./middleware/serverSpans";
+import { instrumentOutboundCalls } from "./outbound";
+
+/**
+ * This module is the only one that loads OpenTelemetry, and server.ts imports it only when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set: with telemetry off the service pays for none of it.
+ */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  /** The middleware that opens one SERVER span per request. */
+  readonly serverSpans: MiddlewareHandler;
+  /** Exports what is still queued, then stops; never takes longer than `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+export async function startTelemetry(
+  config: Pick<Config, "serviceName" | "serviceVersion" | "replica" | "telemetry">,
+  logger: Logger,
+): Promise<Telemetry> {
+  routeDiagnosticsTo(logger);
+  const exporter = await createExporter(config.telemetry);
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [resourceAttributesEnvDetector] }))
+    .merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: config.serviceName,
+        [ATTR_SERVICE_VERSION]: config.serviceVersion,
+        [ATTR_SERVICE_INSTANCE_ID]: config.replica,
+      }),
+    );
+  const provider = new TracerProvider({
+    resource,
+    sampler: createSampler(config.telemetry),
+    spanProcessors: [new BatchSpanProcessor({ exporter, ...config.telemetry.batch })],
+  });
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+
+  const tracer = trace.getTracer(config.serviceName, config.serviceVersion);
+  instrumentOutboundCalls(clientSpans(tracer));
+  return {
+    tracer,
+    serverSpans: serverSpans({ tracer }),
+    shutdown: (timeoutMs) => withDeadline(provider.shutdown(), timeoutMs),
+  };
+}
+
+/**
+ * The logger's mixin: the active span's ids on every line written inside a request, so ACA's console
+ * logs join App Insights (whose operation_Id is the W3C trace id). Returns a new object each time:
+ * pino merges the line's fields into it.
+ */
+export function activeTraceIds(): Record<string, string> {
+  const span = trace.getSpan(context.active());
+  if (span === undefined) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}
+
+/** Only the exporter for the configured protocol is loaded; it reads endpoint, headers and TLS from env. */
+async function createExporter({ mode }: TelemetryConfig): Promise<SpanExporter> {
+  if (mode === "otlp-grpc") {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-grpc");
+    return new OTLPTraceExporter();
+  }
+  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
+  return new OTLPTraceExporter();
+}
+
+/** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, as the specification defines them. */
+export function createSampler({ sampler, samplerRatio }: Pick<TelemetryConfig, "sampler" | "samplerRatio">): Sampler {
+  switch (sampler) {
+    case "always_on":
+      return new AlwaysOnSampler();
+    case "always_off":
+      return new AlwaysOffSampler();
+    case "traceidratio":
+      return new TraceIdRatioBasedSampler(samplerRatio);
+    case "parentbased_always_on":
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case "parentbased_always_off":
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case "parentbased_traceidratio":
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(samplerRatio) });
+  }
+}
+
+/** The SDK's own warnings (a collector that refuses exports, a full queue) become JSON log lines. */
+function routeDiagnosticsTo(logger: Logger): void {
+  const log = logger.child({ component: "opentelemetry" });
+  const forward =
+    (level: "error" | "warn" | "info" | "debug") =>
+    (message: string, ...args: unknown[]) => {
+      const err = args.find((arg): arg is Error => arg instanceof Error);
+      log[level](err ? { err } : args.length > 0 ? { details: args.map(String) } : {}, message);
+    };
+  diag.setLogger(
+    { error: forward("error"), warn: forward("warn"), info: forward("info"), debug: forward("debug"), verbose: forward("debug") },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}
+
+function withDeadline(work: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
