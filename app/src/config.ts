@@ -200,7 +200,7 @@ export function loadConfig(env: Env): Config {
     port,
     host,
     serviceName,
-    serviceVersion: identity.version,
+    serviceVersion: read.string("SERVICE_VERSION") ?? identity.version,
     revision: read.string("CONTAINER_APP_REVISION") ?? "local",
     replica: read.string("CONTAINER_APP_REPLICA_NAME") ?? read.string("HOSTNAME") ?? "local",
     logLevel: read.oneOf("LOG_LEVEL", LOG_LEVELS, "info"),

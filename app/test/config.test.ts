@@ -113,6 +113,11 @@ describe("loadConfig", () => {
       );
     });
 
+    it("takes SERVICE_VERSION, which the components set to the image digest, as the version, else the package's", () => {
+      expect(loadConfig({ SERVICE_VERSION: "cr.azurecr.io/web@sha256:abc" }).serviceVersion).toBe("cr.azurecr.io/web@sha256:abc");
+      expect(loadConfig({}).serviceVersion).toMatch(/^\d+\.\d+\.\d+/);
+    });
+
     it("takes OTEL_SERVICE_NAME as the service name for logs and traces", () => {
       expect(loadConfig({ OTEL_SERVICE_NAME: "orders-api" }).serviceName).toBe("orders-api");
     });
