@@ -3,8 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config";
 import { DaprClient } from "./dapr/client";
 import type { Lifecycle } from "./lifecycle";
-import { accessLog } from "./middleware/accessLog";
-import { requestId } from "./middleware/requestId";
+import { requestIdAndAccessLog } from "./middleware/accessLog";
 import { errorHandler, methodNotAllowed, notFound } from "./problem";
 import { type EventHandler, registerDapr } from "./routes/dapr";
 import { registerDependencies } from "./routes/dependencies";
@@ -35,9 +34,9 @@ export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEven
 
   registerProbes(app, { lifecycle, accessLogger: config.logProbes ? logger : undefined });
 
-  app.use(requestId());
+  // The span wraps the access line, so the line carries the span's ids.
   if (serverSpans) app.use(serverSpans);
-  app.use(accessLog({ logger }));
+  app.use(requestIdAndAccessLog({ logger }));
 
   registerInfo(app, { config });
   registerDependencies(app, { config });

@@ -1,4 +1,4 @@
-import { createLogger, isoTimeCachedPerMillisecond, redactHeaders } from "../src/logger";
+import { type AccessFields, createLogger, isoTimeCachedPerMillisecond, redactHeaders, writeAccessLine } from "../src/logger";
 import { capturingLogger, testConfig } from "./support/testApp";
 
 describe("createLogger", () => {
@@ -58,5 +58,91 @@ describe("createLogger", () => {
 
   it("formats the time fragment as ISO-8601 UTC", () => {
     expect(isoTimeCachedPerMillisecond()).toMatch(/^,"time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"$/);
+  });
+});
+
+describe("writeAccessLine", () => {
+  const config = testConfig({ CONTAINER_APP_REVISION: "web--r1", CONTAINER_APP_REPLICA_NAME: "web--r1-x" });
+  const fields: AccessFields = { request_id: "r-1", method: "GET", path: "/info", route: "/info", status: 200, duration_ms: 0.42 };
+  const HOSTILE_PATHS = [
+    '/a"b',
+    "/a\\b",
+    "/line\nbreak\r\u2028\u2029",
+    "/tab\tnul\u0000bell\u0007",
+    '/","level":"fatal',
+    "/ünï©ødé/😀/日本",
+    "/lone\ud800surrogate",
+    "/" + "x".repeat(5000),
+  ];
+
+  function capture(options: { mixin?: () => Record<string, unknown>; level?: string } = {}) {
+    const written: string[] = [];
+    const logger = createLogger(options.level ? testConfig({ LOG_LEVEL: options.level }) : config, {
+      mixin: options.mixin,
+      destination: { write: (line: string) => void written.push(line) },
+    });
+    return { logger, written };
+  }
+
+  it("writes exactly what pino writes for the same fields, apart from the time", () => {
+    for (const mixin of [undefined, () => ({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "89c8ce6ca3948849" })]) {
+      for (const level of ["info", "warn", "error"] as const) {
+        for (const route of ["/info", undefined]) {
+          const { logger, written } = capture({ mixin });
+          writeAccessLine(logger, level, { ...fields, route });
+          logger[level]({ ...fields, route }, "request completed");
+          const [fast, viaPino] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"'));
+          expect(fast).toBe(viaPino);
+        }
+      }
+    }
+  });
+
+  it("stays one valid JSON line with every field intact whatever the path, method or id holds", () => {
+    for (const path of HOSTILE_PATHS) {
+      const { logger, written } = capture();
+      writeAccessLine(logger, "warn", { ...fields, path, method: 'GE"T\n', request_id: "id\"\n" });
+      expect(written).toHaveLength(1);
+      expect(written[0]!.endsWith("\n")).toBe(true);
+      // One line for a reader that splits on line feeds (U+2028/2029 are valid inside JSON strings).
+      expect(written[0]!.slice(0, -1)).not.toMatch(/[\n\r]/);
+      expect(JSON.parse(written[0]!)).toEqual({
+        level: "warn",
+        time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        service: config.serviceName,
+        version: config.serviceVersion,
+        revision: "web--r1",
+        replica: "web--r1-x",
+        request_id: "id\"\n",
+        method: 'GE"T\n',
+        path,
+        route: "/info",
+        status: 200,
+        duration_ms: 0.42,
+        message: "request completed",
+      });
+    }
+  });
+
+  it("leaves out a missing request id and route, as pino leaves out undefined fields", () => {
+    const { logger, written } = capture();
+    writeAccessLine(logger, "info", { ...fields, request_id: undefined, route: undefined });
+    const line = JSON.parse(written[0]!);
+    expect(line).not.toHaveProperty("request_id");
+    expect(line).not.toHaveProperty("route");
+  });
+
+  it("respects the logger's level", () => {
+    const { logger, written } = capture({ level: "warn" });
+    writeAccessLine(logger, "info", fields);
+    writeAccessLine(logger, "warn", fields);
+    writeAccessLine(logger, "error", fields);
+    expect(written.map((line) => JSON.parse(line).level)).toEqual(["warn", "error"]);
+  });
+
+  it("goes through pino for loggers it did not make, keeping their bindings", () => {
+    const { logger, written } = capture();
+    writeAccessLine(logger.child({ component: "probe" }), "info", fields);
+    expect(JSON.parse(written[0]!)).toMatchObject({ component: "probe", ...fields, message: "request completed" });
   });
 });

@@ -37,18 +37,23 @@ export interface ResponseWithRequestId {
  * assigned here, by the same rule.
  */
 export function requestId(): MiddlewareHandler {
-  return async function requestId(c, next) {
-    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing as ResponseWithRequestId | undefined;
-    const assigned = outgoing?.requestId;
-    if (assigned !== undefined) {
-      c.set("requestId", assigned);
-    } else {
-      const id = acceptOrCreateRequestId(c.req.header(REQUEST_ID_HEADER));
-      c.set("requestId", id);
-      c.header(REQUEST_ID_HEADER, id);
-    }
-    await next();
+  return function requestId(c, next) {
+    assignRequestId(c);
+    return next();
   };
+}
+
+/** What {@link requestId} does before calling on; accessLog.ts's combined middleware calls it too. */
+export function assignRequestId(c: Context): void {
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing as ResponseWithRequestId | undefined;
+  const assigned = outgoing?.requestId;
+  if (assigned !== undefined) {
+    c.set("requestId", assigned);
+  } else {
+    const id = acceptOrCreateRequestId(c.req.header(REQUEST_ID_HEADER));
+    c.set("requestId", id);
+    c.header(REQUEST_ID_HEADER, id);
+  }
 }
 
 /** A child logger whose every line carries this request's id (trace ids come from the logger's mixin). */
