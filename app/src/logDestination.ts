@@ -15,16 +15,16 @@ export interface LineBatcherOptions {
 }
 
 /**
- * Collects log lines in an array and writes them as one string. A line costs an array push; the
- * join and the write happen once per batch. (sonic-boom's own buffering appends each line to a
- * growing string and measures its byte length on every write, which under load costs more per line
- * than formatting it.)
+ * Collects log lines into one string and writes it once per batch. A line costs one concatenation,
+ * which V8 keeps as a rope until the batch is written, flattened once; that measured cheaper than
+ * pushing lines to an array and joining it. (sonic-boom's own buffering also appends to a string,
+ * but measures its byte length on every write, which under load costs more per line than formatting
+ * it.)
  */
 export class LineBatcher implements DestinationStream {
   readonly #stream: LogStream;
   readonly #batchChars: number;
-  #lines: string[] = [];
-  #chars = 0;
+  #pending = "";
 
   constructor(stream: LogStream, { batchChars = 16_384, intervalMs = 250 }: LineBatcherOptions = {}) {
     this.#stream = stream;
@@ -33,9 +33,8 @@ export class LineBatcher implements DestinationStream {
   }
 
   write(line: string): void {
-    this.#lines.push(line);
-    this.#chars += line.length;
-    if (this.#chars >= this.#batchChars) this.#release();
+    this.#pending += line;
+    if (this.#pending.length >= this.#batchChars) this.#release();
   }
 
   /** Writes everything pending, then calls back: pino's `logger.flush(cb)` lands here. */
@@ -50,10 +49,9 @@ export class LineBatcher implements DestinationStream {
   }
 
   #release(): void {
-    if (this.#lines.length === 0) return;
-    const batch = this.#lines.length === 1 ? this.#lines[0]! : this.#lines.join("");
-    this.#lines = [];
-    this.#chars = 0;
+    if (this.#pending === "") return;
+    const batch = this.#pending;
+    this.#pending = "";
     this.#stream.write(batch);
   }
 }
