@@ -11,6 +11,14 @@ function mermaidOf(document: string): string {
   return match[0];
 }
 
+/** The first table under a `## heading` of a document. */
+function tableUnder(document: string, heading: string): string {
+  const section = document.slice(document.indexOf(`\n## ${heading}\n`));
+  const match = /\n(\|.*\|\n)+/.exec(section);
+  if (!match) throw new Error(`No table under "## ${heading}".`);
+  return match[0].trim();
+}
+
 function between(document: string, name: string, content: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -23,11 +31,13 @@ function between(document: string, name: string, content: string): string {
 /** The README as it must read: generated parts taken from the code and the detailed docs. */
 function expectedReadme(readme: string): string {
   const privateDoc = readFileSync(join(root, "docs", "private.md"), "utf8");
-  return between(withRuleTable(readme), "private-diagram", mermaidOf(privateDoc));
+  const componentsDoc = readFileSync(join(root, "docs", "components.md"), "utf8");
+  const withDiagram = between(withRuleTable(readme), "private-diagram", mermaidOf(privateDoc));
+  return between(withDiagram, "public-args", tableUnder(componentsDoc, "Args"));
 }
 
 describe("the README", () => {
-  it("shows the pack's current rule table and the private network diagram the private docs show (UPDATE_README=1 rewrites them)", () => {
+  it("shows the pack's current rule table, and the public args table and private network diagram the detailed docs show (UPDATE_README=1 rewrites them)", () => {
     const readme = readFileSync(readmePath, "utf8");
     const expected = expectedReadme(readme);
     if (process.env["UPDATE_README"] === "1" && expected !== readme) writeFileSync(readmePath, expected);
