@@ -1,6 +1,6 @@
 /** Rules for `azure-native:app:ContainerApp`: ingress, identity, secrets, probes, images, scale. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
+import { azureName, dependsThrough, names, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
 import { roleIds } from "./roles";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
 import {
@@ -433,12 +433,8 @@ function scopeCovers(assignment: PolicyResource, registry: PolicyResource): Matc
 
 /** Is the assignment's principal the identity (by dependency, or by principal ids known after deploy)? */
 function principalIs(assignment: PolicyResource, identity: PolicyResource): Match {
-  if (dependsThrough(assignment, "principalId", identity)) return true;
-  const principal = str(at(props(assignment), "principalId"));
   const path = identity.type === types.containerApp ? ["identity", "principalId"] : ["principalId"];
-  const identityPrincipal = str(at(props(identity), ...path));
-  if (principal !== undefined && identityPrincipal !== undefined) return sameName(principal, identityPrincipal);
-  return sourcesOf(assignment, "principalId").length > 0 ? false : undefined;
+  return names(assignment, "principalId", str(at(props(assignment), "principalId")), identity, str(at(props(identity), ...path)));
 }
 
 export const registryPullRole = stackRule({

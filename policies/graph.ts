@@ -97,6 +97,17 @@ export function refersTo(from: PolicyResource, property: string, value: unknown,
   return str(value) !== undefined ? false : sourcesOf(from, property).length > 0 ? false : undefined;
 }
 
+/**
+ * Does the name or GUID in `property` of `from` (`value`, undefined while unknown) name `target`, whose own
+ * name or GUID is `targetValue`? Decided by the property's dependencies first, then by the two values once
+ * both are known; a value computed from other resources does not name this one.
+ */
+export function names(from: PolicyResource, property: string, value: string | undefined, target: PolicyResource, targetValue: string | undefined): Match {
+  if (dependsThrough(from, property, target)) return true;
+  if (value !== undefined && targetValue !== undefined) return sameName(value, targetValue);
+  return sourcesOf(from, property).length > 0 ? false : undefined;
+}
+
 /** Parses a known ARM id into its names (`virtualNetworks`, `subnets`, …). */
 export function idOf(value: unknown): ArmId | undefined {
   return parseArmId(value);

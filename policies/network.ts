@@ -1,6 +1,6 @@
 /** Rules for subnets, private endpoints and private DNS: NSGs, zone groups, VNet links. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, ofType, props, refersTo, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, names, ofType, props, refersTo, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str, type JsonObject } from "./util";
 
@@ -53,11 +53,8 @@ export const subnetNsg = resourceRule([types.subnet, types.virtualNetwork], {
 
 /** Is the zone group attached to the endpoint: by dependency, parent, or known names? */
 function groupBelongsTo(group: PolicyResource, endpoint: PolicyResource): boolean | undefined {
-  if (dependsThrough(group, "privateEndpointName", endpoint) || isDescendantOf(group, endpoint)) return true;
-  const groupName = at(props(group), "privateEndpointName");
-  const endpointName = azureName(endpoint);
-  if (str(groupName) !== undefined && endpointName !== undefined) return sameName(str(groupName), endpointName);
-  return sourcesOf(group, "privateEndpointName").length > 0 ? false : undefined;
+  if (isDescendantOf(group, endpoint)) return true;
+  return names(group, "privateEndpointName", str(at(props(group), "privateEndpointName")), endpoint, azureName(endpoint));
 }
 
 export const endpointDnsZoneGroup = stackRule({
