@@ -16,18 +16,9 @@ export function logAccess(logger: Logger, c: Context, status: number, startedAt:
   });
 }
 
-/** One line per request, after the response is built: method, path, route, status and duration. */
-export function accessLog({ logger }: { logger: Logger }): MiddlewareHandler {
-  return async function accessLog(c, next) {
-    const startedAt = performance.now();
-    await next();
-    logAccess(logger, c, c.res.status, startedAt);
-  };
-}
-
 /**
- * {@link requestId} and {@link accessLog} in one middleware, which is how the app uses them: every
- * middleware is one more async step of Hono's chain on every request.
+ * The request id ({@link assignRequestId}) and one access-log line per request, after the response is
+ * built, in one middleware: every middleware is one more async step of Hono's chain on every request.
  */
 export function requestIdAndAccessLog({ logger }: { logger: Logger }): MiddlewareHandler {
   return async function requestIdAndAccessLog(c, next) {
