@@ -8,7 +8,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { types } from "./resourceTypes";
-import { armName, at, parseArmId, propsOf, sameName, str, type ArmId, type JsonObject } from "./util";
+import { armName, at, parseArmId, propsOf, sameName, str, type JsonObject } from "./util";
 
 
 export { types };
@@ -106,11 +106,6 @@ export function names(from: PolicyResource, property: string, value: string | un
   if (dependsThrough(from, property, target)) return true;
   if (value !== undefined && targetValue !== undefined) return sameName(value, targetValue);
   return sourcesOf(from, property).length > 0 ? false : undefined;
-}
-
-/** Parses a known ARM id into its names (`virtualNetworks`, `subnets`, …). */
-export function idOf(value: unknown): ArmId | undefined {
-  return parseArmId(value);
 }
 
 /** The private endpoints whose private-link connections point at `target`. */
