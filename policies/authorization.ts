@@ -24,7 +24,8 @@ export const resourceScope = resourceRule(types.roleAssignment, {
   name: "role-assignment-resource-scope",
   description: "Role assignments are scoped to a resource, not a resource group, subscription or wider.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // "Avoid assigning broader roles at broader scopes": https://learn.microsoft.com/azure/role-based-access-control/best-practices
+  source: "Learn role-based-access-control/best-practices",
   tunables: tunables(
     { allowResourceGroupScope: false, allowSubscriptionScope: false, exemptRoleDefinitionIds: [] as string[] },
     {

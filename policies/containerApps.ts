@@ -76,7 +76,8 @@ export const registryIdentity = resourceRule(types.containerApp, {
   name: "aca-registry-identity",
   description: "Container apps pull images with a managed identity, never a registry password.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // https://learn.microsoft.com/azure/container-apps/managed-identity-image-pull
+  source: "Learn container-apps/managed-identity-image-pull",
   validate: (p, { report }) => {
     knownList(at(p, "configuration", "registries")).forEach((registry, index) => {
       const server = str(at(registry, "server")) ?? `#${index + 1}`;
@@ -93,7 +94,9 @@ export const secretsFromKeyVault = resourceRule(types.containerApp, {
   name: "aca-secrets-key-vault",
   description: "Container app secrets are Key Vault references read with a managed identity, never inline values.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // "Avoid specifying the value of a secret directly in a production environment":
+  // https://learn.microsoft.com/azure/container-apps/manage-secrets
+  source: "Learn container-apps/manage-secrets",
   validate: (p, { report }) => {
     knownList(at(p, "configuration", "secrets")).forEach((secret, index) => {
       const name = str(at(secret, "name")) ?? `#${index + 1}`;
@@ -115,7 +118,9 @@ export const healthProbes = resourceRule(types.containerApp, {
   name: "aca-health-probes",
   description: "Every container declares liveness, readiness and startup probes.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // PSRule asks for HTTP liveness and readiness probes on HTTP ingress; this rule also asks for a
+  // startup probe, of any kind. https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.ContainerApp.HealthProbe/
+  source: "PSRule Azure.ContainerApp.HealthProbe",
   tunables: tunables(
     { requiredProbes: probeTypes },
     { requiredProbes: { type: "array", items: { type: "string", enum: probeTypes }, description: "Probe types every container must declare." } },
@@ -144,7 +149,9 @@ export const probePathsDistinct = resourceRule(types.containerApp, {
   name: "aca-probe-paths-distinct",
   description: "Readiness and liveness probes use different endpoints.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // No upstream rule checks this; Learn describes the two probes' different jobs (restart vs. take
+  // out of rotation): https://learn.microsoft.com/azure/container-apps/health-probes
+  source: "Learn container-apps/health-probes",
   validate: (p, { report }) => {
     for (const { label, container } of containers(p)) {
       const probes = knownList(at(container, "probes"));
@@ -166,7 +173,9 @@ export const resourceLimits = resourceRule(types.containerApp, {
   name: "aca-resource-limits",
   description: "Container CPU and memory requests stay within the configured limits.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // The defaults are the Consumption profile's per-replica range, 0.25–4 vCPU and 0.5–8 GiB:
+  // https://learn.microsoft.com/azure/container-apps/workload-profiles-overview
+  source: "Learn container-apps/workload-profiles-overview",
   tunables: tunables(
     { minCpu: 0.25, maxCpu: 4, minMemoryGi: 0.5, maxMemoryGi: 8 },
     {
@@ -177,36 +186,55 @@ export const resourceLimits = resourceRule(types.containerApp, {
     },
   ),
   validate: (p, { report, config }) => {
+    // A dedicated workload profile gives a replica as much as its node size (up to 32 vCPU and
+    // 256 GiB), which the rule cannot see: there it judges only the lower bounds.
+    const profile = at(p, "workloadProfileName");
+    const consumption = profile === undefined || profile === "" || sameText(profile, "Consumption");
+    const maxCpu = consumption ? config.maxCpu : Infinity;
+    const maxMemoryGi = consumption ? config.maxMemoryGi : Infinity;
     for (const { label, container } of containers(p, true)) {
       const cpu = num(at(container, "resources", "cpu"));
-      if (cpu !== undefined && (cpu < config.minCpu || cpu > config.maxCpu)) {
-        report(`Container ${label} must request between ${config.minCpu} and ${config.maxCpu} vCPU (resources.cpu is ${cpu}).`);
+      if (cpu !== undefined && (cpu < config.minCpu || cpu > maxCpu)) {
+        const allowed = maxCpu === Infinity ? `at least ${config.minCpu}` : `between ${config.minCpu} and ${maxCpu}`;
+        report(`Container ${label} must request ${allowed} vCPU (resources.cpu is ${cpu}).`);
       }
       const memoryValue = str(at(container, "resources", "memory"));
       if (memoryValue === undefined) continue;
       const memory = memoryGi(memoryValue);
       if (memory === undefined) {
-        report(`Container ${label} must write resources.memory as a quantity such as "1Gi" (is "${memoryValue}").`);
-      } else if (memory < config.minMemoryGi || memory > config.maxMemoryGi) {
-        report(`Container ${label} must request between ${config.minMemoryGi}Gi and ${config.maxMemoryGi}Gi of memory (resources.memory is ${memoryValue}).`);
+        report(`Container ${label} must write resources.memory as a quantity such as "1Gi" or "0.5Gi" (is "${memoryValue}").`);
+      } else if (memory < config.minMemoryGi || memory > maxMemoryGi) {
+        const allowed = maxMemoryGi === Infinity ? `at least ${config.minMemoryGi}Gi` : `between ${config.minMemoryGi}Gi and ${maxMemoryGi}Gi`;
+        report(`Container ${label} must request ${allowed} of memory (resources.memory is ${memoryValue}).`);
       }
     }
   },
 });
 
-/** ACA's own defaults when `template.scale` leaves them out. */
+/**
+ * ACA's own defaults when `template.scale` leaves them out, and the most replicas it lets an app
+ * configure: https://learn.microsoft.com/azure/container-apps/scale-app,
+ * https://learn.microsoft.com/azure/container-apps/quotas
+ */
 const acaDefaultMinReplicas = 0;
 const acaDefaultMaxReplicas = 10;
+const acaMostReplicas = 1000;
 
 export const replicaBounds = resourceRule(types.containerApp, {
   name: "aca-replica-bounds",
   description: "Minimum and maximum replicas stay within the configured bounds.",
   enforcementLevel: "mandatory",
-  source: "PSRule Azure.ContainerApp.MinReplicas",
+  // The defaults accept every value ACA accepts (0–1000, scale to zero included). PSRule
+  // Azure.ContainerApp.MinReplicas asks production apps for 2 or more: set minReplicas to 2 for that.
+  source: "Learn container-apps/scale-app",
   tunables: tunables(
-    { minReplicas: 0, maxReplicas: 30 },
+    { minReplicas: 0, maxReplicas: acaMostReplicas },
     {
-      minReplicas: { type: "integer", minimum: 0, description: "Lowest allowed template.scale.minReplicas; 2 or more keeps an app always on across zones." },
+      minReplicas: {
+        type: "integer",
+        minimum: 0,
+        description: "Lowest allowed template.scale.minReplicas; 2 or more (PSRule Azure.ContainerApp.MinReplicas) keeps an app always on across zones.",
+      },
       maxReplicas: { type: "integer", minimum: 1, description: "Highest allowed template.scale.maxReplicas." },
     },
   ),
@@ -276,6 +304,8 @@ export const imageAllowedRegistry = resourceRule(types.containerApp, {
   name: "aca-image-allowed-registry",
   description: "Container images come only from the allowed registries.",
   enforcementLevel: "mandatory",
+  // "All workloads should be pulled from your private container registry and not public registries":
+  // https://github.com/Azure/aca-landing-zone-accelerator/blob/main/scenarios/aca-internal/bicep/modules/05-hello-world-sample-app/deploy.hello-world.bicep
   source: "ACA landing zone",
   tunables: tunables(
     { allowedRegistries: ["*.azurecr.io"] },
@@ -303,7 +333,8 @@ export const imageDigestPinned = resourceRule(types.containerApp, {
   name: "aca-image-digest-pinned",
   description: "Container images are pinned by digest.",
   enforcementLevel: "advisory",
-  source: "ACA landing zone",
+  // https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version
+  source: "Learn container-registry/container-registry-image-tag-version",
   validate: (p, { report }) => {
     for (const { label, image } of images(p)) {
       if (!parseImage(image).digest?.startsWith("sha256:")) {
@@ -317,7 +348,9 @@ export const imageNoLatestTag = resourceRule(types.containerApp, {
   name: "aca-image-no-latest-tag",
   description: "Container images name a version or digest, never `latest`.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // Deploy with unique tags, not stable ones such as latest:
+  // https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version
+  source: "Learn container-registry/container-registry-image-tag-version",
   validate: (p, { report }) => {
     for (const { label, image } of images(p)) {
       const { tag, digest } = parseImage(image);
@@ -441,7 +474,8 @@ export const registryPullRole = stackRule({
   name: "aca-registry-pull-role",
   description: "Each container app pulls with an identity that holds AcrPull on that registry.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // https://learn.microsoft.com/azure/container-apps/managed-identity-image-pull
+  source: "Learn container-apps/managed-identity-image-pull",
   resourceTypes: [types.containerApp, types.registry, types.roleAssignment],
   tunables: tunables(
     { pullRoleIds: [roleIds.acrPull] },

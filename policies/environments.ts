@@ -8,7 +8,8 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
   name: "env-logs-destination",
   description: "Managed environments send their logs to Log Analytics, Azure Monitor or an OpenTelemetry destination.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // https://learn.microsoft.com/azure/container-apps/log-options
+  source: "Learn container-apps/log-options",
   validate: (p, { report }) => {
     const destination = at(p, "appLogsConfiguration", "destination");
     const otelLogs = at(p, "openTelemetryConfiguration", "logsConfiguration", "destinations");
@@ -35,7 +36,9 @@ export const vnetInjected = resourceRule(types.managedEnvironment, {
   source: "Azure Policy 8b346db6",
   baseline: "private",
   validate: (p, { report }) => {
-    if (at(p, "vnetConfiguration", "infrastructureSubnetId") === undefined) {
+    const subnetId = at(p, "vnetConfiguration", "infrastructureSubnetId");
+    // 8b346db6 treats an empty id like a missing one.
+    if (subnetId === undefined || subnetId === null || subnetId === "") {
       report("Managed environment must set vnetConfiguration.infrastructureSubnetId to a subnet of your VNet in the private baseline.");
     }
   },
@@ -72,7 +75,9 @@ export const peerTrafficEncryption = resourceRule(types.managedEnvironment, {
   name: "env-peer-traffic-encryption",
   description: "Traffic between apps in a managed environment is encrypted.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // Off by default; the AVM managed-environment module turns it on:
+  // https://learn.microsoft.com/azure/container-apps/networking#peer-to-peer-encryption
+  source: "Learn container-apps/networking",
   validate: (p, { report }) => {
     const enabled = at(p, "peerTrafficConfiguration", "encryption", "enabled");
     if (enabled !== UNKNOWN && enabled !== true) {
@@ -92,7 +97,10 @@ export const publicNetworkDisabled = resourceRule(types.managedEnvironment, {
   name: "env-public-network-disabled",
   description: "Managed environments refuse public network access (private baseline).",
   enforcementLevel: "mandatory",
-  source: "PSRule Azure.ContainerApp.PublicAccess",
+  // PSRule Azure.ContainerApp.PublicAccess checks vnetConfiguration.internal (env-internal does);
+  // the publicNetworkAccess property is described at
+  // https://learn.microsoft.com/azure/container-apps/networking#public-network-access
+  source: "Learn container-apps/networking",
   baseline: "private",
   validate: (p, { report }) => {
     const access = at(p, "publicNetworkAccess");
@@ -179,7 +187,9 @@ export const infrastructureSubnet = stackRule({
   name: "env-infrastructure-subnet",
   description: "An environment's infrastructure subnet is big enough and delegated correctly for its type.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // /27 delegated (workload profiles) or /23 not delegated (consumption only):
+  // https://learn.microsoft.com/azure/container-apps/custom-virtual-networks
+  source: "Learn container-apps/custom-virtual-networks",
   resourceTypes: [types.managedEnvironment, types.subnet, types.virtualNetwork],
   validate: (resources, { report }) => {
     for (const environment of ofType(resources, types.managedEnvironment)) {

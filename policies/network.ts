@@ -61,7 +61,8 @@ export const endpointDnsZoneGroup = stackRule({
   name: "network-private-endpoint-dns-zone-group",
   description: "Every private endpoint has a DNS zone group that registers it in its private DNS zone.",
   enforcementLevel: "mandatory",
-  source: "ACA landing zone",
+  // https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
+  source: "Learn private-link/private-endpoint-dns-integration",
   resourceTypes: [types.privateEndpoint, types.privateDnsZoneGroup],
   validate: (resources, { report }) => {
     const groups = ofType(resources, types.privateDnsZoneGroup);
@@ -124,6 +125,8 @@ export const privateDnsZoneLinked = stackRule({
   name: "network-private-dns-zone-vnet-link",
   description: "Every private DNS zone a private endpoint registers in is linked to the endpoint's VNet.",
   enforcementLevel: "mandatory",
+  // The landing zone links each private DNS zone to every VNet that resolves it:
+  // https://github.com/Azure/aca-landing-zone-accelerator/blob/main/docs/design-areas/networking.md
   source: "ACA landing zone",
   resourceTypes: [types.privateDnsZoneGroup, types.privateZone, types.virtualNetworkLink],
   validate: (resources, { report }) => {

@@ -9,7 +9,9 @@ export const workspaceBased = resourceRule(types.appInsights, {
   enforcementLevel: "mandatory",
   source: "Azure Policy d550e854",
   validate: (p, { report }) => {
-    if (at(p, "workspaceResourceId") === undefined) {
+    const workspace = at(p, "workspaceResourceId");
+    // d550e854 treats an empty id like a missing one.
+    if (workspace === undefined || workspace === null || workspace === "") {
       report("Application Insights must set workspaceResourceId to a Log Analytics workspace (classic components are retired).");
     } else if (sameText(at(p, "ingestionMode"), "ApplicationInsights")) {
       report('Application Insights must not set ingestionMode to "ApplicationInsights"; use "LogAnalytics" with the workspace.');

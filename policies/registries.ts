@@ -72,9 +72,16 @@ export const exportsDisabled = resourceRule(types.registry, {
   enforcementLevel: "advisory",
   source: "Azure Policy 524b0254",
   validate: (p, { report }) => {
+    // 524b0254 reports either exports or public network access left on: exports can only be
+    // turned off once public network access is (https://aka.ms/acr/export-policy).
     const status = at(p, "policies", "exportPolicy", "status");
-    if (status !== UNKNOWN && !sameText(status, "disabled")) {
-      report('Registry must set policies.exportPolicy.status to "disabled" (with publicNetworkAccess "Disabled") so images cannot be copied out.');
+    const access = at(p, "publicNetworkAccess");
+    if (status === UNKNOWN || access === UNKNOWN) return;
+    const exportsOn = !sameText(status, "disabled");
+    const publicOn = !sameText(access, "Disabled");
+    if (exportsOn || publicOn) {
+      const missing = [publicOn ? 'publicNetworkAccess to "Disabled"' : "", exportsOn ? 'policies.exportPolicy.status to "disabled"' : ""].filter((m) => m !== "");
+      report(`Registry must set ${missing.join(" and ")} so images cannot be copied out with acr import or transfer.`);
     }
   },
 });

@@ -103,27 +103,37 @@ export function sameText(a: unknown, b: string): boolean {
   return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
-/** Memory quantity as ACA writes it ("1Gi", "0.5Gi", "512Mi", "2G") in GiB; undefined if unparsable. */
+/** Bytes per unit of a memory quantity: binary (`Gi`, `Mi`, …) and decimal (`G`, `M`, …; `Gb`, `Mb` as the API reference's "250Mb" example writes them). */
+const memoryUnits: Record<string, number> = {
+  ki: 2 ** 10,
+  mi: 2 ** 20,
+  gi: 2 ** 30,
+  ti: 2 ** 40,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+};
+
+/**
+ * A memory quantity as ACA accepts it, in GiB: "1Gi", "0.5Gi", ".5Gi" (Microsoft's own quickstarts
+ * write it so), "1.0Gi", "512Mi", "2G", "250Mb"; a bare number counts as GiB. Undefined if unparsable.
+ * https://learn.microsoft.com/azure/container-apps/containers#allocations
+ */
 export function memoryGi(value: unknown): number | undefined {
   const s = str(value)?.trim();
   if (!s) return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*(Gi|G|Mi|M|Ki|K)?$/i.exec(s);
+  const match = /^(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]i?b?)?$/i.exec(s);
   if (!match) return undefined;
   const amount = Number(match[1]);
-  switch ((match[2] ?? "Gi").toLowerCase()) {
-    case "gi":
-      return amount;
-    case "g":
-      return (amount * 1e9) / 2 ** 30;
-    case "mi":
-      return amount / 1024;
-    case "m":
-      return (amount * 1e6) / 2 ** 30;
-    case "ki":
-      return amount / 1024 / 1024;
-    default:
-      return (amount * 1e3) / 2 ** 30;
-  }
+  const unit = match[2]?.toLowerCase();
+  if (unit === undefined) return amount;
+  const bytes = memoryUnits[unit];
+  return bytes === undefined ? undefined : (amount * bytes) / 2 ** 30;
 }
 
 /** The prefix length of an IPv4/IPv6 CIDR ("10.0.0.0/23" → 23), undefined if not a CIDR. */

@@ -37,7 +37,7 @@ describe("the pack's rules", () => {
     for (const policy of allPolicies) {
       expect([policy.name, policy.description]).toEqual([policy.name, expect.stringMatching(/^[A-Z][^.]*(\([^)]*\))?[^.]*\.$/)]);
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
-      expect(policy.metadata.source).toMatch(/^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone)$/);
+      expect(policy.metadata.source).toMatch(/^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|Learn [a-z-]+\/[a-z-]+)$/);
     }
   });
 

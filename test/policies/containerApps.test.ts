@@ -211,6 +211,33 @@ describe("aca-resource-limits", () => {
     ]);
   });
 
+  it.each([".5Gi", "0.5Gi", "1.0Gi", "512Mi", "2G", "250Mb"])("accepts memory written as %s", async (memory) => {
+    const written = mutate(containerApp, (p) => ((container(p).resources as { cpu: number; memory: string }) = { cpu: 0.25, memory }));
+    const violations = (await validate(resourceLimits, written)).violations;
+    expect(violations.filter((v) => v.includes("quantity"))).toEqual([]);
+  });
+
+  it("judges only the lower bounds on a dedicated workload profile", async () => {
+    const big = mutate(containerApp, (p) => {
+      p.workloadProfileName = "D8-profile";
+      container(p).resources = { cpu: 6, memory: "24Gi" };
+    });
+    expect((await validate(resourceLimits, big)).violations).toEqual([]);
+    const tiny = mutate(big, (p) => (container(p).resources = { cpu: 0.1, memory: "0.25Gi" }));
+    expect((await validate(resourceLimits, tiny)).violations).toEqual([
+      expect.stringContaining("at least 0.25 vCPU"),
+      expect.stringContaining("at least 0.5Gi of memory"),
+    ]);
+  });
+
+  it("keeps the Consumption maximum on the Consumption profile", async () => {
+    const big = mutate(containerApp, (p) => {
+      p.workloadProfileName = "Consumption";
+      container(p).resources = { cpu: 6, memory: "12Gi" };
+    });
+    expect((await validate(resourceLimits, big)).violations).toHaveLength(2);
+  });
+
   it("reads memory written in Mi", async () => {
     const mebibytes = mutate(containerApp, (p) => ((container(p).resources as { memory: string }).memory = "256Mi"));
     expect((await validate(resourceLimits, mebibytes)).violations).toEqual([expect.stringContaining("between 0.5Gi and 8Gi")]);
@@ -238,9 +265,19 @@ describe("aca-replica-bounds", () => {
     expect((await validate(replicaBounds, absent, { config: { minReplicas: 1 } })).violations).toEqual([expect.stringContaining("at least 1 (is 0)")]);
   });
 
-  it("reports more replicas than the maximum", async () => {
+  it("accepts every maximum ACA accepts by default (up to 1000)", async () => {
+    const most = mutate(containerApp, (p) => (p.template.scale.maxReplicas = 1000));
+    expect((await validate(replicaBounds, most)).violations).toEqual([]);
+  });
+
+  it("reports more replicas than ACA allows", async () => {
+    const bad = mutate(containerApp, (p) => (p.template.scale.maxReplicas = 1001));
+    expect((await validate(replicaBounds, bad)).violations).toEqual([expect.stringContaining("at most 1000 (is 1001)")]);
+  });
+
+  it("reports more replicas than a configured maximum", async () => {
     const bad = mutate(containerApp, (p) => (p.template.scale.maxReplicas = 50));
-    expect((await validate(replicaBounds, bad)).violations).toEqual([expect.stringContaining("at most 30 (is 50)")]);
+    expect((await validate(replicaBounds, bad, { config: { maxReplicas: 30 } })).violations).toEqual([expect.stringContaining("at most 30 (is 50)")]);
     expect((await validate(replicaBounds, bad, { config: { maxReplicas: 100 } })).violations).toEqual([]);
   });
 

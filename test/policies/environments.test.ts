@@ -51,6 +51,11 @@ describe("env-vnet-injected", () => {
     expect((await validate(vnetInjected, privateEnvironment, { config: privateBaseline })).violations).toEqual([]);
   });
 
+  it("reports an empty infrastructureSubnetId, as 8b346db6 does", async () => {
+    const empty = mutate(privateEnvironment, (p) => (p.vnetConfiguration.infrastructureSubnetId = ""));
+    expect((await validate(vnetInjected, empty, { config: privateBaseline })).violations).toEqual([expect.stringContaining("infrastructureSubnetId")]);
+  });
+
   it("reports an environment outside any VNet in the private baseline", async () => {
     expect((await validate(vnetInjected, environment, { config: privateBaseline })).violations).toEqual([
       expect.stringContaining("vnetConfiguration.infrastructureSubnetId"),

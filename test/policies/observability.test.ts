@@ -7,6 +7,11 @@ describe("appinsights-workspace-based", () => {
     expect((await validate(workspaceBased, appInsights)).violations).toEqual([]);
   });
 
+  it("reports an empty workspaceResourceId, as d550e854 does", async () => {
+    const empty = mutate(appInsights, (p) => (p.workspaceResourceId = ""));
+    expect((await validate(workspaceBased, empty)).violations).toEqual([expect.stringContaining("workspaceResourceId")]);
+  });
+
   it("reports a classic component without workspace", async () => {
     const bad = mutate(appInsights, (p) => delete p.workspaceResourceId);
     expect((await validate(workspaceBased, bad)).violations).toEqual([expect.stringContaining("workspaceResourceId")]);

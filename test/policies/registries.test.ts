@@ -94,6 +94,16 @@ describe("acr-export-disabled", () => {
   it("reports exports left enabled", async () => {
     expect((await validate(exportsDisabled, registry)).violations).toEqual([expect.stringContaining("exportPolicy.status")]);
   });
+
+  it("reports exports disabled while public network access is on, as 524b0254 does", async () => {
+    const bad = mutate(privateRegistry, (p) => (p.publicNetworkAccess = "Enabled"));
+    expect((await validate(exportsDisabled, bad)).violations).toEqual([expect.stringContaining('publicNetworkAccess to "Disabled"')]);
+  });
+
+  it("does not report a registry whose public network access is unknown at preview", async () => {
+    const unknown = mutate(privateRegistry, (p) => (p.publicNetworkAccess = unknownString));
+    expect((await validate(exportsDisabled, unknown)).violations).toEqual([]);
+  });
 });
 
 describe("acr-retention-policy", () => {

@@ -59,7 +59,17 @@ describe("quantities", () => {
     expect(memoryGi("0.5Gi")).toBe(0.5);
     expect(memoryGi("512Mi")).toBe(0.5);
     expect(memoryGi("2")).toBe(2);
+    expect(memoryGi(".5Gi")).toBe(0.5);
+    expect(memoryGi("1.0Gi")).toBe(1);
+    expect(memoryGi("1.Gi")).toBe(1);
+    expect(memoryGi(" 1.5 Gi ")).toBe(1.5);
+    expect(memoryGi("1Ti")).toBe(1024);
+    expect(memoryGi("250Mb")).toBeCloseTo(0.2328, 4);
+    expect(memoryGi("2G")).toBeCloseTo(1.8626, 4);
     expect(memoryGi("a lot")).toBeUndefined();
+    expect(memoryGi(".")).toBeUndefined();
+    expect(memoryGi("1Gib")).toBeUndefined();
+    expect(memoryGi("1Xi")).toBeUndefined();
   });
 
   it("reads CIDR prefix lengths", () => {
