@@ -234,6 +234,29 @@ const vaultProperties = { tenantId: "00000000-0000-0000-0000-000000000002", sku:
 
 export const vaultExamples: UpstreamExample[] = [
   {
+    // AVM key-vault "WAF-aligned" test: RBAC, firewall default Deny, a private endpoint, soft delete
+    // left to its default; purge protection off "only for testing purposes".
+    name: "AVM key-vault WAF-aligned",
+    source: "https://github.com/Azure/bicep-registry-modules/blob/main/avm/res/key-vault/vault/tests/e2e/waf-aligned/main.test.bicep",
+    type: types.vault,
+    wellArchitected: true,
+    props: {
+      ...vaultBase,
+      vaultName: "xyzkvvwaf002",
+      properties: {
+        ...vaultProperties,
+        enablePurgeProtection: false,
+        enableRbacAuthorization: true,
+        networkAcls: { bypass: "AzureServices", defaultAction: "Deny" },
+        softDeleteRetentionInDays: 7,
+      },
+    },
+    checks: [
+      { rule: "kv-purge-protection", upstream: "reports", by: builtIn("Key Vault", "KeyVault_Recoverable_Audit.json") },
+      { rule: "kv-network-acl-default-deny", upstream: "passes", by: builtIn("Key Vault", "AzureKeyVaultFirewallEnabled_Audit.json") },
+    ],
+  },
+  {
     // 12d4fa5e reports a vault without enableRbacAuthorization; 0b60c0b2 one without purge protection.
     name: "Azure Policy 12d4fa5e / 0b60c0b2 access-policy vault",
     source: builtIn("Key Vault", "AzureKeyVault_Should_Use_RBAC.json"),
@@ -300,6 +323,39 @@ export const vaultExamples: UpstreamExample[] = [
 const accountBase = { resourceGroupName: "rg", accountName: "stcontoso", kind: "StorageV2", sku: { name: "Standard_ZRS" } };
 
 export const storageExamples: UpstreamExample[] = [
+  {
+    // AVM storage-account "WAF-aligned" test with the module's defaults for what it leaves out
+    // (allowSharedKeyAccess true, minimumTlsVersion TLS1_2, supportsHttpsTrafficOnly true; public
+    // network access left to Azure because networkAcls are set).
+    // https://github.com/Azure/bicep-registry-modules/blob/main/avm/res/storage/storage-account/main.bicep
+    name: "AVM storage-account WAF-aligned",
+    source: "https://github.com/Azure/bicep-registry-modules/blob/main/avm/res/storage/storage-account/tests/e2e/waf-aligned/main.test.bicep",
+    type: types.storageAccount,
+    wellArchitected: true,
+    props: {
+      ...accountBase,
+      accountName: "xyzssawaf001",
+      sku: { name: "Standard_ZRS" },
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: true,
+      allowCrossTenantReplication: false,
+      requireInfrastructureEncryption: true,
+      largeFileSharesState: "Enabled",
+      isHnsEnabled: true,
+      isSftpEnabled: true,
+      enableNfsV3: true,
+      minimumTlsVersion: "TLS1_2",
+      enableHttpsTrafficOnly: true,
+      networkRuleSet: {
+        bypass: "AzureServices",
+        defaultAction: "Deny",
+        virtualNetworkRules: [{ action: "Allow", virtualNetworkResourceId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe" }],
+        ipRules: [{ action: "Allow", iPAddressOrRange: "1.1.1.1" }],
+      },
+      sasPolicy: { sasExpirationPeriod: "180.00:00:00", expirationAction: "Log" },
+    },
+    checks: [{ rule: "storage-shared-key-disabled", upstream: "reports", by: builtIn("Storage", "StorageAccountAllowSharedKeyAccess_Audit.json") }],
+  },
   {
     // The compliant values of 4fa4b6c0, 8c6a50c6, fe83a0eb, 404c3081 and b2982f36.
     name: "Azure Policy storage built-ins, compliant",
