@@ -171,6 +171,26 @@ export const containerAppExamples: UpstreamExample[] = [
     ],
   },
   {
+    // 783ea2a8 also reports an app with no ingress at all.
+    name: "Azure Policy 783ea2a8 app without ingress",
+    source: policy.internal,
+    type: types.containerApp,
+    baseline: "private",
+    props: {
+      resourceGroupName: "rg",
+      containerAppName: "queue-worker",
+      managedEnvironmentId: environmentId,
+      template: { containers: [{ name: "worker", image: "contoso.azurecr.io/worker:1.0.0", resources: { cpu: 0.5, memory: "1Gi" } }] },
+    },
+    checks: [
+      {
+        rule: "aca-ingress-internal-only",
+        upstream: "reports",
+        divergence: "An app with no ingress cannot be reached from outside the VNet (or at all), which is what the rule protects.",
+      },
+    ],
+  },
+  {
     // The landing zone's hello-world app: external app ingress behind an internal environment,
     // one replica, "0.5Gi"; its own comment asks for images from a private registry in production.
     name: "ACA landing zone hello-world",

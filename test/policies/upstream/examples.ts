@@ -1,7 +1,7 @@
 /** Every upstream example, in the order the tally and the tests list them. */
 import { containerAppExamples } from "./containerApps.examples";
 import type { UpstreamExample } from "./judge";
-import { appInsightsExamples, environmentExamples, registryExamples, storageExamples, vaultExamples } from "./platform.examples";
+import { appInsightsExamples, environmentExamples, registryExamples, roleAssignmentExamples, storageExamples, vaultExamples } from "./platform.examples";
 
 export const upstreamExamples: UpstreamExample[] = [
   ...containerAppExamples,
@@ -10,4 +10,5 @@ export const upstreamExamples: UpstreamExample[] = [
   ...vaultExamples,
   ...storageExamples,
   ...appInsightsExamples,
+  ...roleAssignmentExamples,
 ];

@@ -114,6 +114,21 @@ export const environmentExamples: UpstreamExample[] = [
     checks: [{ rule: "env-internal", upstream: "reports" }],
   },
   {
+    // d074ddf8 only matches internal equal to false; left out, ARM creates an external environment.
+    name: "Azure Policy d074ddf8 internal left out",
+    source: builtIn("Container Apps", "ContainerApps_EnvironmentInternal_Audit.json"),
+    type: types.managedEnvironment,
+    baseline: "private",
+    props: { resourceGroupName: "rg", environmentName: "env", appLogsConfiguration: logs, vnetConfiguration: { infrastructureSubnetId: subnetId } },
+    checks: [
+      {
+        rule: "env-internal",
+        upstream: "passes",
+        divergence: "An environment whose internal flag is left out is external, with a public IP, so the rule reports it.",
+      },
+    ],
+  },
+  {
     // The landing zone's environment module: internal, VNet-injected, Log Analytics logs.
     name: "ACA landing zone environment",
     source: "https://github.com/Azure/aca-landing-zone-accelerator/blob/main/scenarios/shared/bicep/aca-environment.bicep",
@@ -399,6 +414,20 @@ export const storageExamples: UpstreamExample[] = [
     ],
   },
   {
+    // fe83a0eb with its default parameter (TLS1_2) uses notEquals, so it also reports TLS1_3.
+    name: "Azure Policy fe83a0eb TLS 1.3",
+    source: builtIn("Storage", "StorageAccountMinimumTLSVersion_Audit.json"),
+    type: types.storageAccount,
+    props: { ...accountBase, minimumTlsVersion: "TLS1_3", allowBlobPublicAccess: false, allowSharedKeyAccess: false },
+    checks: [
+      {
+        rule: "storage-min-tls",
+        upstream: "reports",
+        divergence: "TLS 1.3 is newer than the minimum the rule asks for; refusing it would punish the stronger setting.",
+      },
+    ],
+  },
+  {
     // 404c3081 reports supportsHttpsTrafficOnly false (azure-native: enableHttpsTrafficOnly).
     name: "Azure Policy 404c3081 HTTP allowed",
     source: builtIn("Storage", "Storage_AuditForHTTPSEnabled_Audit.json"),
@@ -432,11 +461,50 @@ export const appInsightsExamples: UpstreamExample[] = [
     ],
   },
   {
+    // d550e854 only looks at the workspace id; the rule also refuses the classic ingestion mode.
+    name: "Azure Policy d550e854 workspace with classic ingestion",
+    source: builtIn("Monitoring", "ApplicationInsightsComponent_WorkspaceAssociation_Deny.json"),
+    type: types.appInsights,
+    props: {
+      resourceGroupName: "rg",
+      resourceName: "appi",
+      kind: "web",
+      applicationType: "web",
+      workspaceResourceId: workspaceId,
+      ingestionMode: "ApplicationInsights",
+      disableLocalAuth: true,
+    },
+    checks: [
+      {
+        rule: "appinsights-workspace-based",
+        upstream: "passes",
+        divergence: "Ingestion mode ApplicationInsights keeps the data out of the workspace, which is what the built-in is after.",
+      },
+    ],
+  },
+  {
     // 199d5677 reports DisableLocalAuth not true, including when it is left out.
     name: "Azure Policy 199d5677 local auth left on",
     source: builtIn("Monitoring", "ApplicationInsightsComponents_DisableLocalAuth_Deny.json"),
     type: types.appInsights,
     props: { resourceGroupName: "rg", resourceName: "appi", kind: "web", applicationType: "web", workspaceResourceId: workspaceId },
     checks: [{ rule: "appinsights-local-auth-disabled", upstream: "reports" }],
+  },
+];
+
+export const roleAssignmentExamples: UpstreamExample[] = [
+  {
+    // Quickstart "container-app-acr" grants AcrPull at resource-group scope ("note scope is applied to
+    // the wider ResourceGroup not the ACR"); Learn's RBAC best practices advise the narrowest scope.
+    name: "quickstart container-app-acr AcrPull grant",
+    source: "https://github.com/Azure/azure-quickstart-templates/blob/master/quickstarts/microsoft.app/container-app-acr/main.bicep",
+    type: types.roleAssignment,
+    props: {
+      scope: "/subscriptions/sub/resourceGroups/rg",
+      roleDefinitionId: "/subscriptions/sub/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",
+      principalId: "00000000-0000-0000-0000-000000000003",
+      principalType: "ServicePrincipal",
+    },
+    checks: [{ rule: "role-assignment-resource-scope", upstream: "reports", by: "https://learn.microsoft.com/azure/role-based-access-control/best-practices" }],
   },
 ];
