@@ -374,9 +374,8 @@ export const containerAppExamples: UpstreamExample[] = [
     ],
   },
   {
-    // Microsoft Learn "Containers in Azure Container Apps": memory written with a decimal point ("1.0Gi"
-    // in the CLI/ARM samples), and a dedicated workload profile whose replicas may exceed the
-    // Consumption profile's 4 vCPU / 8 GiB.
+    // Learn "Workload profiles": a dedicated D8 profile (8 vCPU, 32 GiB per node) lets a replica
+    // exceed the Consumption profile's 4 vCPU / 8 GiB.
     name: "Learn dedicated workload profile app",
     source: "https://learn.microsoft.com/azure/container-apps/workload-profiles-overview",
     type: types.containerApp,
@@ -390,7 +389,8 @@ export const containerAppExamples: UpstreamExample[] = [
     checks: [{ rule: "aca-resource-limits", upstream: "passes" }],
   },
   {
-    // Learn "Containers": Consumption replicas get at most 4 vCPU and 8 GiB; 1.0Gi is a valid quantity.
+    // Learn "Containers" (allocations): 0.5 vCPU pairs with 1 GiB on Consumption; written "1.0Gi",
+    // a decimal form like the ".5Gi" of Microsoft's own quickstarts.
     name: "Learn consumption app, 1.0Gi",
     source: "https://learn.microsoft.com/azure/container-apps/containers",
     type: types.containerApp,
