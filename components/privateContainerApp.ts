@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { checkName, generateName } from "./naming";
-import { createPrivateNetwork } from "./network";
+import { checkAddressPrefixes, createPrivateNetwork } from "./network";
 import { PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
@@ -33,9 +33,13 @@ export interface PrivateNetworkSettings {
   readonly infrastructureSubnetPrefix?: string;
   /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
   readonly privateEndpointsSubnetPrefix?: string;
-  /** Sources the infrastructure NSG lets reach the environment on 80/443. Default `["VirtualNetwork"]`. */
+  /**
+   * Sources the infrastructure NSG lets reach the environment on 80/443: IP addresses, CIDR ranges or
+   * service tags (each tag becomes a rule of its own, as Azure takes tags only one per rule). Default
+   * `["VirtualNetwork"]`.
+   */
   readonly clientAddressPrefixes?: readonly string[];
-  /** Sources the endpoints NSG lets reach the private endpoints on 443. Default `["VirtualNetwork"]`. */
+  /** Sources the endpoints NSG lets reach the private endpoints on 443, as `clientAddressPrefixes`. Default `["VirtualNetwork"]`. */
   readonly privateEndpointClientPrefixes?: readonly string[];
 }
 
@@ -293,6 +297,10 @@ export class PrivateContainerApp extends ContainerAppTopology {
     const names = resolvePrivateContainerAppNames(name, args, uniqueSeedOf(name));
     const environmentKind = args.environmentKind ?? "workload-profiles";
     validateSubnetPlan(subnetPlanOf(args));
+    if (args.network?.clientAddressPrefixes) checkAddressPrefixes("network.clientAddressPrefixes", args.network.clientAddressPrefixes);
+    if (args.network?.privateEndpointClientPrefixes) {
+      checkAddressPrefixes("network.privateEndpointClientPrefixes", args.network.privateEndpointClientPrefixes);
+    }
     const imagePush = args.imagePush ?? "inside-network";
     checkImagePush(imagePush, args.deployerIpAddress);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
