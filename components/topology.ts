@@ -58,7 +58,7 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
   readonly exchangeToken?: AcrTokenExchange;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   readonly serviceName?: string;
-  /** SERVICE_VERSION of the app. Default: the image digest reference. */
+  /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   readonly serviceVersion?: pulumi.Input<string>;
 }
 
@@ -253,8 +253,10 @@ export function deployTopologyApp(name: string, foundation: TopologyFoundation, 
       env: {
         PORT: String(spec.app.targetPort),
         OTEL_SERVICE_NAME: serviceName,
+        // The service reads its version from SERVICE_VERSION. OTEL_RESOURCE_ATTRIBUTES stays unset: the managed
+        // OpenTelemetry agent injects its own, and a value set on the app would replace it
+        // (https://learn.microsoft.com/en-us/azure/container-apps/opentelemetry-agents).
         SERVICE_VERSION: serviceVersion,
-        OTEL_RESOURCE_ATTRIBUTES: pulumi.interpolate`service.version=${serviceVersion}`,
         ...spec.env,
         ...args.env,
       },
