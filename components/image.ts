@@ -28,7 +28,18 @@ export interface ImageArgs {
   readonly buildArgs?: Record<string, string>;
   /** How the Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
   readonly exchangeToken?: AcrTokenExchange;
+  /** Build the image during `pulumi preview` too (never pushed there). Default false: see {@link DEFAULT_BUILD_ON_PREVIEW}. */
+  readonly buildOnPreview?: boolean;
 }
+
+/**
+ * Previews do not build by default. A preview should have no side effects and finish fast: a pull request's
+ * preview typically runs on a runner with a read-only identity and often without a Docker daemon, and the
+ * build would run again, in full, on every preview. A broken Dockerfile still fails `pulumi up` before the app
+ * changes (the app waits for the image's digest), and docker-build checks the Dockerfile's syntax in every
+ * preview regardless. Set `buildOnPreview: true` to have CI previews prove the image builds.
+ */
+export const DEFAULT_BUILD_ON_PREVIEW = false;
 
 /** What the app runs: a digest-pinned reference, and the build that produced it (none for a ready image). */
 export interface BuiltImage {
@@ -94,6 +105,7 @@ export function buildImage(name: string, args: ImageArgs, opts: pulumi.CustomRes
       dockerfile: { location: dockerfile },
       platforms: [IMAGE_PLATFORM],
       buildArgs: args.buildArgs,
+      buildOnPreview: args.buildOnPreview ?? DEFAULT_BUILD_ON_PREVIEW,
       push: true,
       tags: [pulumi.interpolate`${repository}:latest`],
       registries: [{ address: credentials.address, username: credentials.username, password: credentials.password }],

@@ -56,6 +56,11 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
   readonly buildArgs?: Record<string, string>;
   /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
   readonly exchangeToken?: AcrTokenExchange;
+  /**
+   * Build the image during `pulumi preview` too (it is never pushed in a preview). Default false: a preview has
+   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
+   */
+  readonly buildOnPreview?: boolean;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   readonly serviceName?: string;
   /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
@@ -221,6 +226,7 @@ export function deployTopologyApp(name: string, foundation: TopologyFoundation, 
       dockerfile: args.dockerfile,
       buildArgs: args.buildArgs,
       exchangeToken: args.exchangeToken,
+      buildOnPreview: args.buildOnPreview,
     },
     opts,
   );

@@ -97,6 +97,27 @@ describe("the image block", () => {
     expect(ref).toBeUndefined();
   });
 
+  it("neither builds nor exchanges a registry token in a preview by default", async () => {
+    let exchanges = 0;
+    const exchangeToken = async () => {
+      exchanges++;
+      return "refresh-token";
+    };
+    const { recording } = await build({ exchangeToken }, true);
+    const image = recording.one(IMAGE);
+    expect(image.inputs.buildOnPreview).toBe(false);
+    // The registry's login server is known here, as in a preview of an existing stack; the token stays unknown.
+    expect(image.inputs.registries).toEqual([{ address: "crweb123.azurecr.io", username: "00000000-0000-0000-0000-000000000000" }]);
+    expect(exchanges).toBe(0);
+  });
+
+  it("builds in a preview when asked, still without calling the registry", async () => {
+    let exchanges = 0;
+    const { recording } = await build({ buildOnPreview: true, exchangeToken: async () => `refresh-token-${++exchanges}` }, true);
+    expect(recording.one(IMAGE).inputs.buildOnPreview).toBe(true);
+    expect(exchanges).toBe(0);
+  });
+
   it("refuses `image` together with `appPath` or `dockerfile`", async () => {
     expect((await failureOf({ image: DIGEST_REF, appPath: REPOSITORY_ROOT })).message).toContain("only one of `image` or `appPath` may be set");
     expect((await failureOf({ image: DIGEST_REF, dockerfile: "Dockerfile" })).message).toContain("only one of `image` or `dockerfile` may be set");
