@@ -61,6 +61,11 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
    * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
    */
   readonly buildOnPreview?: boolean;
+  /**
+   * The tag the build is pushed under besides `latest`, never to be reused for other content. Default
+   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision runs stays tagged.
+   */
+  readonly imageTag?: string;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   readonly serviceName?: string;
   /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
@@ -121,7 +126,7 @@ export function checkTopologyArgs(args: ContainerAppTopologyArgs, names: Topolog
   validateObservabilityArgs({ resourceGroupName: "", workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays });
   validateRegistryArgs({ resourceGroupName: "", registryName: names.registry, ...options.registry });
   checkName("userAssignedIdentity", "names.identity", names.identity);
-  validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile });
+  validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   const environmentKind = args.environmentKind ?? "workload-profiles";
   validateEnvironmentArgs({ environmentName: names.environment, environmentKind });
   const app = { containerAppName: names.containerApp, external: options.external, environmentKind, ...resolveContainerAppSettings(args) };
@@ -227,6 +232,7 @@ export function deployTopologyApp(name: string, foundation: TopologyFoundation, 
       buildArgs: args.buildArgs,
       exchangeToken: args.exchangeToken,
       buildOnPreview: args.buildOnPreview,
+      imageTag: args.imageTag,
     },
     opts,
   );
