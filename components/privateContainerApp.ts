@@ -17,7 +17,7 @@ export interface PrivateContainerAppNames extends PublicContainerAppNames {
   readonly keyVault?: string;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
   readonly storageAccount?: string;
-  /** Virtual network (when created). Default `vnet-<prefix>`. */
+  /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
   readonly virtualNetwork?: string;
 }
 
@@ -151,14 +151,19 @@ export const DEFAULT_NETWORK = {
 } as const;
 
 /** The Azure names a PrivateContainerApp uses: the public ones plus vault, storage account and VNet. */
-export function resolvePrivateContainerAppNames(name: string, args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
+export function resolvePrivateContainerAppNames(
+  name: string,
+  args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">,
+  uniqueSeed: string,
+  stack: string = pulumi.getStack(),
+) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   const resolved = {
-    ...resolvePublicContainerAppNames(name, args, uniqueSeed),
+    ...resolvePublicContainerAppNames(name, args, uniqueSeed, stack),
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
-    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base),
+    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
   checkName("keyVault", "names.keyVault", resolved.keyVault);
   checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
