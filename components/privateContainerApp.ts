@@ -126,7 +126,9 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   readonly externalIngress?: boolean;
   /**
    * Spread the environment across availability zones, so a zone outage leaves the app running. Needs a
-   * region with availability zones. Default true.
+   * region with availability zones. Default true, and with it `minReplicas` defaults to 3 (one replica per
+   * zone, always on: the app no longer scales to zero, which is the cost of surviving a zone outage). Set
+   * false for a dev stack to keep scale to zero.
    */
   readonly zoneRedundant?: boolean;
   /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
@@ -322,6 +324,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
       registry: { sku: "Premium", allowedIpRanges },
       secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
       reservedEnv: PLATFORM_ENV_PLACEHOLDERS,
+      zoneRedundant: args.zoneRedundant ?? true,
     });
     const { tags } = checked;
     const internal = args.internal ?? true;

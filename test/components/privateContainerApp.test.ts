@@ -586,6 +586,26 @@ describe("the private topology's argument checks", () => {
   });
 });
 
+describe("the private topology's replicas", () => {
+  const scaleOf = (recording: Recording) => recording.one(T.app).inputs.template.scale as { minReplicas: number; maxReplicas: number };
+
+  it("keeps three replicas, one per zone, in its zone-redundant environment by default", async () => {
+    const { recording } = await deploy();
+    expect(recording.one(T.environment).inputs.zoneRedundant).toBe(true);
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
+  });
+
+  it("scales to zero again when zone redundancy is turned off", async () => {
+    const { recording } = await deploy({ zoneRedundant: false });
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 0, maxReplicas: 3 });
+  });
+
+  it("takes explicit replica counts as given", async () => {
+    const { recording } = await deploy({ minReplicas: 2, maxReplicas: 8 });
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 2, maxReplicas: 8 });
+  });
+});
+
 describe("the private example", () => {
   const EXAMPLE = path.resolve(__dirname, "..", "..", "examples", "private");
   let fetchSpy: jest.SpyInstance;
