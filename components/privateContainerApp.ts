@@ -131,9 +131,14 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
    * false for a dev stack to keep scale to zero.
    */
   readonly zoneRedundant?: boolean;
-  /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
+  /**
+   * How the image gets into the private registry. Default "allow-listed-ip" when `deployerIpAddress` is given,
+   * otherwise "inside-network" (the registry closed to every public address). A first deployment from outside
+   * the VNet (a laptop, a hosted CI runner) gives `deployerIpAddress`; moving to "inside-network" later closes
+   * the registry in place. See {@link ImagePush}.
+   */
   readonly imagePush?: ImagePush;
-  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
+  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip", which it selects by default. */
   readonly deployerIpAddress?: string;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
@@ -308,7 +313,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
     if (args.network?.privateEndpointClientPrefixes) {
       checkAddressPrefixes("network.privateEndpointClientPrefixes", args.network.privateEndpointClientPrefixes);
     }
-    const imagePush = args.imagePush ?? "inside-network";
+    const imagePush = args.imagePush ?? (args.deployerIpAddress !== undefined ? "allow-listed-ip" : "inside-network");
     checkImagePush(imagePush, args.deployerIpAddress);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
     checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
