@@ -21,11 +21,17 @@ import {
   checkTrafficWeights,
 } from "./validation";
 
-/** One HTTP probe's settings; unset fields keep the defaults. */
+/**
+ * One HTTP probe's settings; unset fields keep the defaults. The ranges are the ContainerApps API's
+ * (`ContainerAppProbe` in azure-rest-api-specs, specification/app/resource-manager/Microsoft.App,
+ * CommonDefinitions.json of 2025-02-02-preview, the version azure-native 3.28 pins): initialDelaySeconds 1–60,
+ * periodSeconds and timeoutSeconds 1–240, failureThreshold and successThreshold 1–10, successThreshold 1 for
+ * liveness and startup.
+ */
 export interface ProbeSettings {
   /** HTTP path; 200–399 passes. */
   readonly path?: string;
-  /** Seconds before the first probe, 0–60. */
+  /** Seconds before the first probe, 1–60. */
   readonly initialDelaySeconds?: number;
   /** Seconds between probes, 1–240. */
   readonly periodSeconds?: number;
@@ -51,8 +57,8 @@ type ProbeType = "Liveness" | "Readiness" | "Startup";
  * it drains; the startup probe gives a cold start up to 1 + 10 × 3 s before liveness begins.
  */
 export const DEFAULT_PROBES: Readonly<Record<"liveness" | "readiness" | "startup", Required<ProbeSettings>>> = {
-  liveness: { path: "/health", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
-  readiness: { path: "/ready", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  liveness: { path: "/health", initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  readiness: { path: "/ready", initialDelaySeconds: 1, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
   startup: { path: "/health", initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 3, failureThreshold: 10, successThreshold: 1 },
 };
 
@@ -89,9 +95,12 @@ export interface ContainerAppSettings {
   readonly cpu?: number;
   /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
   readonly memory?: string;
-  /** Fewest replicas (0 scales to zero). Default 0. */
+  /**
+   * Fewest replicas (0 scales to zero). Default 0, or {@link ZONE_REDUNDANT_MIN_REPLICAS} in a zone-redundant
+   * environment, where fewer replicas than zones leave a zone outage nothing to fail over to.
+   */
   readonly minReplicas?: number;
-  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3. */
+  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3 (or minReplicas when that is larger). */
   readonly maxReplicas?: number;
   /** Concurrent HTTP requests per replica before scaling out, ≥ 1. Default 100. */
   readonly concurrency?: number;
@@ -114,14 +123,26 @@ export interface ResolvedContainerAppSettings
   extends Required<Pick<ContainerAppSettings, "targetPort" | "cpu" | "memory" | "minReplicas" | "maxReplicas" | "concurrency" | "terminationGracePeriodSeconds">>,
     Pick<ContainerAppSettings, "probes" | "dapr" | "traffic" | "revisionSuffix"> {}
 
-/** The settings with their defaults; `validateContainerAppArgs` checks them. */
-export function resolveContainerAppSettings(settings: ContainerAppSettings): ResolvedContainerAppSettings {
+/**
+ * Replicas an app keeps by default in a zone-redundant environment: one per zone of a three-zone region.
+ * Zone redundancy "only provides benefits when you have 2 or more replicas, with 3 or more being ideal"
+ * (https://learn.microsoft.com/en-us/azure/reliability/reliability-azure-container-apps).
+ */
+export const ZONE_REDUNDANT_MIN_REPLICAS = 3;
+
+/**
+ * The settings with their defaults; `validateContainerAppArgs` checks them. In a zone-redundant environment
+ * the app keeps {@link ZONE_REDUNDANT_MIN_REPLICAS} replicas unless `minReplicas` says otherwise.
+ */
+export function resolveContainerAppSettings(settings: ContainerAppSettings, environment: { zoneRedundant?: boolean } = {}): ResolvedContainerAppSettings {
+  const zoneDefault = Math.min(ZONE_REDUNDANT_MIN_REPLICAS, settings.maxReplicas ?? ZONE_REDUNDANT_MIN_REPLICAS);
+  const minReplicas = settings.minReplicas ?? (environment.zoneRedundant ? zoneDefault : 0);
   return {
     targetPort: settings.targetPort ?? 8000,
     cpu: settings.cpu ?? 0.5,
     memory: settings.memory ?? "1Gi",
-    minReplicas: settings.minReplicas ?? 0,
-    maxReplicas: settings.maxReplicas ?? 3,
+    minReplicas,
+    maxReplicas: settings.maxReplicas ?? Math.max(3, minReplicas),
     concurrency: settings.concurrency ?? 100,
     probes: settings.probes,
     terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds ?? 30,
@@ -179,7 +200,7 @@ function mergeProbe(type: ProbeType, defaults: Required<ProbeSettings>, override
   const merged = { ...defaults, ...override };
   const field = `probes.${type.toLowerCase()}`;
   checkHttpPath(`${field}.path`, merged.path);
-  checkInteger(`${field}.initialDelaySeconds`, merged.initialDelaySeconds, 0, 60);
+  checkInteger(`${field}.initialDelaySeconds`, merged.initialDelaySeconds, 1, 60);
   checkInteger(`${field}.periodSeconds`, merged.periodSeconds, 1, 240);
   checkInteger(`${field}.timeoutSeconds`, merged.timeoutSeconds, 1, 240);
   checkInteger(`${field}.failureThreshold`, merged.failureThreshold, 1, 10);

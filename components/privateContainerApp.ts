@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { checkName, generateName } from "./naming";
-import { createPrivateNetwork } from "./network";
+import { checkAddressPrefixes, createPrivateNetwork } from "./network";
 import { PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
@@ -17,7 +17,7 @@ export interface PrivateContainerAppNames extends PublicContainerAppNames {
   readonly keyVault?: string;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
   readonly storageAccount?: string;
-  /** Virtual network (when created). Default `vnet-<prefix>`. */
+  /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
   readonly virtualNetwork?: string;
 }
 
@@ -33,9 +33,13 @@ export interface PrivateNetworkSettings {
   readonly infrastructureSubnetPrefix?: string;
   /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
   readonly privateEndpointsSubnetPrefix?: string;
-  /** Sources the infrastructure NSG lets reach the environment on 80/443. Default `["VirtualNetwork"]`. */
+  /**
+   * Sources the infrastructure NSG lets reach the environment on 80/443: IP addresses, CIDR ranges or
+   * service tags (each tag becomes a rule of its own, as Azure takes tags only one per rule). Default
+   * `["VirtualNetwork"]`.
+   */
   readonly clientAddressPrefixes?: readonly string[];
-  /** Sources the endpoints NSG lets reach the private endpoints on 443. Default `["VirtualNetwork"]`. */
+  /** Sources the endpoints NSG lets reach the private endpoints on 443, as `clientAddressPrefixes`. Default `["VirtualNetwork"]`. */
   readonly privateEndpointClientPrefixes?: readonly string[];
 }
 
@@ -122,15 +126,28 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   readonly externalIngress?: boolean;
   /**
    * Spread the environment across availability zones, so a zone outage leaves the app running. Needs a
-   * region with availability zones. Default true.
+   * region with availability zones. Default true, and with it `minReplicas` defaults to 3 (one replica per
+   * zone, always on: the app no longer scales to zero, which is the cost of surviving a zone outage). Set
+   * false for a dev stack to keep scale to zero.
    */
   readonly zoneRedundant?: boolean;
-  /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
+  /**
+   * How the image gets into the private registry. Default "allow-listed-ip" when `deployerIpAddress` is given,
+   * otherwise "inside-network" (the registry closed to every public address). A first deployment from outside
+   * the VNet (a laptop, a hosted CI runner) gives `deployerIpAddress`; moving to "inside-network" later closes
+   * the registry in place. See {@link ImagePush}.
+   */
   readonly imagePush?: ImagePush;
-  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
+  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip", which it selects by default. */
   readonly deployerIpAddress?: string;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
+  /**
+   * Key Vault purge protection. Default true: a destroyed stack's vault name stays taken for
+   * `softDeleteRetentionInDays`. False for a dev stack destroyed and recreated often (the pack's mandatory
+   * `kv-purge-protection` rule then reports it); it cannot be turned off once a vault has it.
+   */
+  readonly purgeProtection?: boolean;
   /** Storage redundancy. Default "Standard_ZRS". */
   readonly storageSku?: StorageSku;
   /** The blob container the app gets (as AZURE_STORAGE_CONTAINER). Default "data". */
@@ -147,14 +164,19 @@ export const DEFAULT_NETWORK = {
 } as const;
 
 /** The Azure names a PrivateContainerApp uses: the public ones plus vault, storage account and VNet. */
-export function resolvePrivateContainerAppNames(name: string, args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
+export function resolvePrivateContainerAppNames(
+  name: string,
+  args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">,
+  uniqueSeed: string,
+  stack: string = pulumi.getStack(),
+) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   const resolved = {
-    ...resolvePublicContainerAppNames(name, args, uniqueSeed),
+    ...resolvePublicContainerAppNames(name, args, uniqueSeed, stack),
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
-    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base),
+    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
   checkName("keyVault", "names.keyVault", resolved.keyVault);
   checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
@@ -293,7 +315,11 @@ export class PrivateContainerApp extends ContainerAppTopology {
     const names = resolvePrivateContainerAppNames(name, args, uniqueSeedOf(name));
     const environmentKind = args.environmentKind ?? "workload-profiles";
     validateSubnetPlan(subnetPlanOf(args));
-    const imagePush = args.imagePush ?? "inside-network";
+    if (args.network?.clientAddressPrefixes) checkAddressPrefixes("network.clientAddressPrefixes", args.network.clientAddressPrefixes);
+    if (args.network?.privateEndpointClientPrefixes) {
+      checkAddressPrefixes("network.privateEndpointClientPrefixes", args.network.privateEndpointClientPrefixes);
+    }
+    const imagePush = args.imagePush ?? (args.deployerIpAddress !== undefined ? "allow-listed-ip" : "inside-network");
     checkImagePush(imagePush, args.deployerIpAddress);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
     checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
@@ -309,6 +335,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
       registry: { sku: "Premium", allowedIpRanges },
       secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
       reservedEnv: PLATFORM_ENV_PLACEHOLDERS,
+      zoneRedundant: args.zoneRedundant ?? true,
     });
     const { tags } = checked;
     const internal = args.internal ?? true;
@@ -365,7 +392,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
     const vault = createKeyVault(
       name,
-      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays },
+      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection },
       child,
     );
     const account = createStorageAccount(name, { ...placement, accountName: names.storageAccount, sku: args.storageSku }, child);
@@ -495,7 +522,6 @@ const PLATFORM_ENV_PLACEHOLDERS: Record<string, string> = {
   PORT: "",
   OTEL_SERVICE_NAME: "",
   SERVICE_VERSION: "",
-  OTEL_RESOURCE_ATTRIBUTES: "",
   AZURE_CLIENT_ID: "",
   AZURE_KEY_VAULT_URI: "",
   AZURE_STORAGE_BLOB_ENDPOINT: "",
