@@ -2,7 +2,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, sameName, sameText, str } from "./util";
+import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, present, sameName, sameText, str } from "./util";
 
 export const logsDestination = resourceRule(types.managedEnvironment, {
   name: "env-logs-destination",
@@ -15,7 +15,7 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
     if (destination === UNKNOWN || otelLogs === UNKNOWN) return;
     if (Array.isArray(otelLogs) && otelLogs.length > 0) return;
     if (sameText(destination, "log-analytics")) {
-      if (at(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === undefined) {
+      if (present(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === false) {
         report("Managed environment must set appLogsConfiguration.logAnalyticsConfiguration.customerId to the Log Analytics workspace id.");
       }
       return;
@@ -35,7 +35,7 @@ export const vnetInjected = resourceRule(types.managedEnvironment, {
   source: "Azure Policy 8b346db6",
   baseline: "private",
   validate: (p, { report }) => {
-    if (at(p, "vnetConfiguration", "infrastructureSubnetId") === undefined) {
+    if (present(p, "vnetConfiguration", "infrastructureSubnetId") === false) {
       report("Managed environment must set vnetConfiguration.infrastructureSubnetId to a subnet of your VNet in the private baseline.");
     }
   },
