@@ -35,11 +35,23 @@ describe("PublicContainerApp judged at preview and at pulumi up", () => {
   it("at preview: passes every mandatory rule, and says which container app rules could not judge what azure-native left unknown", async () => {
     const verdicts = await judgeAll(await recordPublicApp(true));
     expect(verdicts.flatMap((v) => v.diagnostics.filter((d) => d.enforcementLevel === "mandatory"))).toEqual([]);
-    const unjudged = notJudged(verdicts);
-    if (process.env["SHOW_UNJUDGED"]) console.log(unjudged.join("\n"));
-    // The container app's configuration and template wait for the registry and the image.
-    expect(unjudged).toEqual(expect.arrayContaining([expect.stringMatching(/^web-app: aca-ingress-https-only reads `configuration`/)]));
-    expect(unjudged.filter((line) => line.startsWith("web-app: ")).length).toBeGreaterThan(3);
+    // The container app's configuration and template wait for the registry and the image; the pull
+    // grant's scope is the registry's id.
+    expect(notJudged(verdicts).sort()).toEqual([
+      "web-acrpull: role-assignment-resource-scope reads `scope`,",
+      "web-app: aca-health-probes reads `template`,",
+      "web-app: aca-image-allowed-registry reads `template`,",
+      "web-app: aca-image-digest-pinned reads `template`,",
+      "web-app: aca-image-no-latest-tag reads `template`,",
+      "web-app: aca-ingress-https-only reads `configuration`,",
+      "web-app: aca-ip-restrictions-allow-only reads `configuration`,",
+      "web-app: aca-probe-paths-distinct reads `template`,",
+      "web-app: aca-registry-identity reads `configuration`,",
+      "web-app: aca-replica-bounds reads `template`,",
+      "web-app: aca-resource-limits reads `template`,",
+      "web-app: aca-secrets-key-vault reads `configuration`,",
+      "web-app: aca-session-affinity-disabled reads `configuration`,",
+    ]);
   }, 120_000);
 
   it("at pulumi up: every rule judges every resource (nothing is left unknown) and none fails", async () => {
