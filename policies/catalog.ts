@@ -8,13 +8,14 @@ import { environmentPolicies } from "./environments";
 import { keyVaultPolicies } from "./keyVaults";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
+import { previewNotJudged } from "./previewNotJudged";
 import { registryPolicies } from "./registries";
 import { reliabilityPolicies } from "./reliability";
 import type { AcaPolicy } from "./rule";
 import { storageAccountPolicies } from "./storageAccounts";
 
-/** The families in the order the rule table lists them. */
-export const families: { family: string; policies: AcaPolicy[] }[] = [
+/** The rule families, in the order the rule table lists them. */
+const ruleFamilies: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Container apps", policies: containerAppPolicies },
   { family: "Managed environments", policies: environmentPolicies },
   { family: "Container registries", policies: registryPolicies },
@@ -24,6 +25,12 @@ export const families: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Observability", policies: observabilityPolicies },
   { family: "Reliability", policies: reliabilityPolicies },
   { family: "Authorization", policies: authorizationPolicies },
+];
+
+/** Every family, then the policy that says which of their rules could not judge a resource at preview. */
+export const families: { family: string; policies: AcaPolicy[] }[] = [
+  ...ruleFamilies,
+  { family: "Preview", policies: [previewNotJudged(ruleFamilies.flatMap((f) => f.policies))] },
 ];
 
 export const allPolicies: AcaPolicy[] = families.flatMap((f) => f.policies);

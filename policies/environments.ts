@@ -1,10 +1,11 @@
 /** Rules for `azure-native:app:ManagedEnvironment`: logs, VNet injection, zones, encryption, subnet. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, sameName, sameText, str } from "./util";
+import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, peek, prefixLength, present, sameName, sameText, str } from "./util";
 
-export const logsDestination = resourceRule(types.managedEnvironment, {
+export const logsDestination = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-logs-destination",
   description: "Managed environments send their logs to Log Analytics, Azure Monitor or an OpenTelemetry destination.",
   enforcementLevel: "mandatory",
@@ -16,7 +17,7 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
     if (destination === UNKNOWN || otelLogs === UNKNOWN) return;
     if (Array.isArray(otelLogs) && otelLogs.length > 0) return;
     if (sameText(destination, "log-analytics")) {
-      if (at(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === undefined) {
+      if (present(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === false) {
         report("Managed environment must set appLogsConfiguration.logAnalyticsConfiguration.customerId to the Log Analytics workspace id.");
       }
       return;
@@ -29,22 +30,21 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
   },
 });
 
-export const vnetInjected = resourceRule(types.managedEnvironment, {
+export const vnetInjected = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-vnet-injected",
   description: "Managed environments run in a subnet of your VNet (private baseline).",
   enforcementLevel: "mandatory",
   source: "Azure Policy 8b346db6",
   baseline: "private",
   validate: (p, { report }) => {
-    const subnetId = at(p, "vnetConfiguration", "infrastructureSubnetId");
     // 8b346db6 treats an empty id like a missing one.
-    if (subnetId === undefined || subnetId === null || subnetId === "") {
+    if (present(p, "vnetConfiguration", "infrastructureSubnetId") === false || peek(p, "vnetConfiguration", "infrastructureSubnetId") === "") {
       report("Managed environment must set vnetConfiguration.infrastructureSubnetId to a subnet of your VNet in the private baseline.");
     }
   },
 });
 
-export const environmentInternal = resourceRule(types.managedEnvironment, {
+export const environmentInternal = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-internal",
   description: "Managed environments are internal, with no public endpoint (private baseline).",
   enforcementLevel: "mandatory",
@@ -58,7 +58,7 @@ export const environmentInternal = resourceRule(types.managedEnvironment, {
   },
 });
 
-export const zoneRedundant = resourceRule(types.managedEnvironment, {
+export const zoneRedundant = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-zone-redundant",
   description: "Managed environments spread replicas over availability zones.",
   enforcementLevel: "advisory",
@@ -154,8 +154,8 @@ function infrastructureSubnets(environment: PolicyResource, subnetId: unknown, r
     return candidates;
   }
   for (const source of sourcesOf(environment, "vnetConfiguration")) {
-    if (source.type === types.subnet) candidates.push(subnetFacts(source.name, props(source)));
-    if (source.type === types.virtualNetwork) {
+    if (isOfType(source, types.subnet)) candidates.push(subnetFacts(source.name, props(source)));
+    if (isOfType(source, types.virtualNetwork)) {
       knownList(at(props(source), "subnets")).forEach((inline, index) => {
         candidates.push(subnetFacts(`${source.name}/${str(at(inline, "name")) ?? `#${index + 1}`}`, inline));
       });

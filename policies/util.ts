@@ -51,24 +51,127 @@ export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** A step of a property path: a key or a list index. */
+export type PathStep = string | number;
+
 /**
- * Walks `path` from `root`: the value found, `undefined` when a step is absent, or `UNKNOWN`
- * when a step (or the value) is unknown.
+ * The unknown values a rule met while `watchUnknownReads` watches it: the object the read started
+ * from and the steps walked until the unknown. Reads cost nothing extra unless they meet an unknown;
+ * only then is the object traced back to its path in the resource's properties.
  */
-export function at(root: unknown, ...path: (string | number)[]): unknown {
+interface UnknownRead {
+  root: unknown;
+  steps: readonly PathStep[];
+}
+
+let unknownReads: UnknownRead[] | undefined;
+
+/**
+ * Runs `read` (a rule's validation) and returns the property paths it found unknown, outermost
+ * first: the properties the rule could not judge. Reads through `peek`, and `present` of a value that
+ * is set, do not count.
+ */
+export function watchUnknownReads(props: JsonObject, read: () => void): string[] {
+  const outer = unknownReads;
+  const reads: UnknownRead[] = [];
+  unknownReads = reads;
+  try {
+    read();
+  } finally {
+    unknownReads = outer;
+  }
+  if (reads.length === 0) return [];
+  const located = new Map<unknown, readonly PathStep[] | undefined>();
+  const paths: (readonly PathStep[])[] = [];
+  for (const { root, steps } of reads) {
+    if (!located.has(root)) located.set(root, pathTo(props, root));
+    const base = located.get(root);
+    if (base !== undefined) paths.push([...base, ...steps]);
+  }
+  return outermostPaths(paths);
+}
+
+/** The path from `props` to the object `target` inside it (by identity), if it is there. */
+function pathTo(props: unknown, target: unknown, prefix: PathStep[] = []): readonly PathStep[] | undefined {
+  if (props === target) return prefix;
+  if (Array.isArray(props)) {
+    for (let i = 0; i < props.length; i++) {
+      const found = pathTo(props[i], target, [...prefix, i]);
+      if (found) return found;
+    }
+  } else if (props !== null && typeof props === "object") {
+    for (const key of Object.keys(props)) {
+      const found = pathTo((props as JsonObject)[key], target, [...prefix, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Dotted paths, with paths inside another recorded path dropped (`configuration` covers `configuration.ingress`). */
+function outermostPaths(paths: (readonly PathStep[])[]): string[] {
+  const sorted = [...paths].sort((a, b) => a.length - b.length);
+  const kept: (readonly PathStep[])[] = [];
+  for (const path of sorted) {
+    if (!kept.some((outer) => outer.every((step, i) => path[i] === step))) kept.push(path);
+  }
+  return kept.map(formatPath);
+}
+
+/** `["template", "containers", 0, "image"]` → `template.containers[0].image`. */
+export function formatPath(path: readonly PathStep[]): string {
+  return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
+function noteUnknown(root: unknown, path: readonly PathStep[], walked: number): void {
+  if (unknownReads !== undefined && root !== null && typeof root === "object") unknownReads.push({ root, steps: path.slice(0, walked) });
+}
+
+/** Walks `path`: the value found, `undefined` when a step is absent, `UNKNOWN` (and how many steps were walked) when one is unknown. */
+function walk(root: unknown, path: readonly PathStep[]): { value: unknown; blockedAt?: number } {
   let current: unknown = raw(root);
-  for (const step of path) {
-    if (isUnknown(current)) return UNKNOWN;
-    if (current === undefined || current === null) return undefined;
+  for (let i = 0; i < path.length; i++) {
+    if (isUnknown(current)) return { value: UNKNOWN, blockedAt: i };
+    if (current === undefined || current === null) return { value: undefined };
+    const step = path[i]!;
     if (typeof step === "number") {
-      if (!Array.isArray(current)) return undefined;
+      if (!Array.isArray(current)) return { value: undefined };
       current = current[step];
     } else {
-      if (typeof current !== "object") return undefined;
+      if (typeof current !== "object") return { value: undefined };
       current = (current as JsonObject)[step];
     }
   }
-  return isUnknown(current) ? UNKNOWN : current;
+  return isUnknown(current) ? { value: UNKNOWN, blockedAt: path.length } : { value: current };
+}
+
+/**
+ * Walks `path` from `root`: the value found, `undefined` when a step is absent, or `UNKNOWN`
+ * when a step (or the value) is unknown. Under `watchUnknownReads` an unknown counts as a read
+ * the rule could not judge.
+ */
+export function at(root: unknown, ...path: PathStep[]): unknown {
+  const { value, blockedAt } = walk(root, path);
+  if (blockedAt !== undefined) noteUnknown(raw(root), path, blockedAt);
+  return value;
+}
+
+/** `at` for values a rule only names in messages (a container's name): an unknown there does not stop it judging. */
+export function peek(root: unknown, ...path: PathStep[]): unknown {
+  return walk(root, path).value;
+}
+
+/**
+ * Is the property at `path` set? True when it is, known or not (`identity: identity.id` is set
+ * while the id is still unknown); false when absent; `UNKNOWN` when an enclosing value is unknown,
+ * so it cannot be told (and, under `watchUnknownReads`, a read the rule could not judge).
+ */
+export function present(root: unknown, ...path: PathStep[]): boolean | Unknown {
+  const { value, blockedAt } = walk(root, path);
+  if (blockedAt === undefined) return value !== undefined && value !== null;
+  if (blockedAt === path.length) return true;
+  noteUnknown(raw(root), path, blockedAt);
+  return UNKNOWN;
 }
 
 /** The elements of a list: `[]` when absent, `UNKNOWN` when the list itself is unknown. */
@@ -82,6 +185,17 @@ export function list(value: unknown): unknown[] | Unknown {
 export function knownList(value: unknown): unknown[] {
   const l = list(value);
   return l === UNKNOWN ? [] : l;
+}
+
+/** True when a value holds an unknown anywhere inside it. */
+export function containsUnknown(value: unknown): boolean {
+  const v = raw(value);
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") {
+    for (const key in v as JsonObject) if (containsUnknown((v as JsonObject)[key])) return true;
+  }
+  return false;
 }
 
 /** A known string, or undefined (absent, unknown or not a string). */
