@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
-import { setTimeout as delay } from "node:timers/promises";
+import { setImmediate as afterPoll, setTimeout as delay } from "node:timers/promises";
 import type { Lifecycle } from "./lifecycle";
 
 export interface DrainTimings {
@@ -19,7 +19,7 @@ export interface DrainTimings {
 }
 
 export const DEFAULT_DRAIN_TIMINGS: DrainTimings = {
-  listenerQuietMs: 100,
+  listenerQuietMs: 250,
   listenerQuietMaxMs: 2_000,
   idleGraceMs: 1_000,
   sweepIntervalMs: 25,
@@ -113,7 +113,10 @@ export class ConnectionDrain {
       activity.bytesWritten = socket.bytesWritten;
       activity.idleSince = Math.max(activity.idleSince, startedAt);
     }
-    const sweeper = setInterval(() => this.#sweep(), this.#timings.sweepIntervalMs);
+    // Each look at the connections runs after the event loop's next poll (setImmediate): a process
+    // that was starved of CPU for a while first reads what arrived meanwhile, so neither a request
+    // waiting in a socket's buffer nor a connection waiting in the accept queue looks like silence.
+    const sweeper = setInterval(() => setImmediate(() => this.#sweep()), this.#timings.sweepIntervalMs);
     try {
       // 1. Drain delay.
       if (drainDelayMs > 0) {
@@ -126,13 +129,14 @@ export class ConnectionDrain {
       this.#lifecycle.setClosesConnections(false);
       const quietStartedAt = performance.now();
       while (!deadline.aborted) {
+        await afterPoll();
         const now = performance.now();
         const quietFor = now - Math.max(this.#lastAcceptedAt, quietStartedAt);
         if (quietFor >= this.#timings.listenerQuietMs || now - quietStartedAt >= this.#timings.listenerQuietMaxMs) break;
         await delay(Math.max(1, this.#timings.listenerQuietMs - quietFor), undefined, { signal: deadline }).catch(() => undefined);
       }
 
-      // 3. Close.
+      // 3. Close, in the same turn as the last look at the listener.
       this.#lifecycle.setClosesConnections(true);
       const closed = new Promise<void>((resolve) => this.#server.once("close", () => resolve()));
       NetServer.prototype.close.call(this.#server);
