@@ -8,12 +8,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { LATENCY_RESOLUTION_MS, runLoad, toolVersion } from "./bench/load.mjs";
 import { parseBenchArgs, USAGE } from "./bench/options.ts";
 import {
-  describeTail, freePort, killAllNow, rssBytes, startChild, stopAll, stopChild, treeRssBytes, waitFor200,
+  cpuSeconds, describeTail, freePort, killAllNow, rssBytes, startChild, stopAll, stopChild, treeRssBytes, waitFor200,
 } from "./bench/processes.mjs";
 import { renderReport, settingsLine } from "./bench/report.ts";
 import { summarize } from "./bench/stats.ts";
-import { describeTargets, ensureFlaskAnchor, ensureServiceBuilt, REPO_ROOT } from "./bench/targets.mjs";
-import { evaluateGoals, ratio } from "./bench/verdicts.ts";
+import { describeTargets, ensureFlaskAnchor, ensureServiceBuilt, ensureWrk, REPO_ROOT } from "./bench/targets.mjs";
+import { evaluateColdStartGoals, evaluateLoadGoals, ratio } from "./bench/verdicts.ts";
 
 const SERVICE_IDS = new Set(["service", "service-otlp-http", "service-otlp-grpc"]);
 const COLD_START_IDS = ["raw-http", "bare-hono", "service", "service-otlp-http", "service-otlp-grpc"];
@@ -94,7 +94,7 @@ async function startTarget(target, sink, logFile) {
   }
 }
 
-async function measureLoad(target, options, sink, logFile) {
+async function measureLoad(target, options, tool, sink, logFile) {
   const { handle, port } = await startTarget(target, sink, logFile);
   try {
     const url = `http://127.0.0.1:${port}${options.path}`;
@@ -105,12 +105,17 @@ async function measureLoad(target, options, sink, logFile) {
     const idleRssBytes = rssOf();
     const before = target.otlpProtocol ? (await sink.counts())[target.otlpProtocol] : undefined;
     const settings = { connections: options.connections, threads: options.threads };
-    const warmup = await runLoad(options.tool, url, { ...settings, seconds: options.warmup });
-    const measured = await runLoad(options.tool, url, { ...settings, seconds: options.duration });
+    const warmup = await runLoad(tool, url, { ...settings, seconds: options.warmup });
+    // CPU time of the target's own process per request: steadier than req/s on a shared machine,
+    // where it is the target's share of the cores, not its cost, that other load takes away.
+    const cpuBefore = target.treeRss ? undefined : cpuSeconds(handle.pid);
+    const measured = await runLoad(tool, url, { ...settings, seconds: options.duration });
+    const cpuAfter = cpuBefore === undefined ? undefined : cpuSeconds(handle.pid);
     if (handle.exitCode !== undefined) throw new Error(`exited (${handle.exitCode}) during load${describeTail(handle)}`);
     const rss = rssOf();
+    const cpu = cpuAfter === undefined || measured.requests === 0 ? {} : { cpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1e6) / measured.requests };
     const otlp = before && await settledExports(sink, target.otlpProtocol, before, 1 + warmup.requests + measured.requests);
-    return { ...measured, idleRssBytes, rssBytes: rss, ...(otlp ? { otlp } : {}) };
+    return { ...measured, idleRssBytes, rssBytes: rss, ...cpu, ...(otlp ? { otlp } : {}) };
   } finally {
     await stopChild(handle);
   }
@@ -146,7 +151,6 @@ async function main(argv) {
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
   const date = new Date().toISOString();
   const host = machine();
-  const version = toolVersion(options.tool);
   const notes = [];
   const outDir = resolve(REPO_ROOT, options.outDir);
   // Targets write their stdout (access logs) here rather than to a pipe this process would have to
@@ -158,6 +162,18 @@ async function main(argv) {
 
   if (Number(process.versions.node.split(".")[0]) < 22) {
     notes.push(`measured with Node ${process.version}; run through npm so that the project's Node 24 is used`);
+  }
+  const tools = [];
+  for (const name of options.tools) {
+    if (name === "wrk") {
+      const wrk = await ensureWrk(options, log);
+      if (!wrk.ok) {
+        tools.push({ name, notRun: wrk.reason });
+        continue;
+      }
+      if (wrk.installed) notes.push("wrk was installed with apt-get (scripts/ensure-debian-packages.sh)");
+    }
+    tools.push({ name, version: toolVersion(name), latencyResolutionMs: LATENCY_RESOLUTION_MS[name] });
   }
   if (selected.some((target) => SERVICE_IDS.has(target.id))) {
     const build = await ensureServiceBuilt(log);
@@ -175,37 +191,53 @@ async function main(argv) {
     log(`OTLP sink on 127.0.0.1: http/protobuf ${sink.httpPort}, grpc ${sink.grpcPort}`);
   }
 
-  // Rounds interleave the targets, so that a burst of outside load hurts one round of each
-  // rather than every run of one target; the best round stands, since interference only slows.
-  const runs = new Map(selected.map((target) => [target.id, []]));
+  // Rounds interleave the targets (and the tools), so that a burst of outside load hurts one round
+  // of each rather than every run of one target; the best round stands, since interference only slows.
+  const usableTools = tools.filter((tool) => !tool.notRun);
+  const runs = new Map();
   const failuresOf = new Map();
+  const key = (tool, id) => `${tool}:${id}`;
   for (let round = 1; round <= options.rounds; round++) {
-    for (const target of selected.filter((candidate) => !unavailable.has(candidate.id))) {
-      const roundText = options.rounds > 1 ? `round ${round}/${options.rounds}, ` : "";
-      log(`load: ${target.label} (${roundText}${options.warmup} s warm-up + ${options.duration} s)`);
-      try {
-        const logFile = join(logDir, `${target.id}.log`);
-        runs.get(target.id).push(await measureLoad(target, options, sink, logFile));
-        rmSync(logFile, { force: true });
-      } catch (error) {
-        log(`${target.label} failed: ${error.message} (its stdout is in ${relative(REPO_ROOT, logDir)}/${target.id}.log)`);
-        failuresOf.set(target.id, error.message);
+    for (const tool of usableTools) {
+      for (const target of selected.filter((candidate) => !unavailable.has(candidate.id))) {
+        const roundText = options.rounds > 1 ? `round ${round}/${options.rounds}, ` : "";
+        log(`load with ${tool.name}: ${target.label} (${roundText}${options.warmup} s warm-up + ${options.duration} s)`);
+        try {
+          const logFile = join(logDir, `${target.id}.log`);
+          const result = await measureLoad(target, options, tool.name, sink, logFile);
+          runs.set(key(tool.name, target.id), [...(runs.get(key(tool.name, target.id)) ?? []), result]);
+          rmSync(logFile, { force: true });
+        } catch (error) {
+          log(`${target.label} failed: ${error.message} (its stdout is in ${relative(REPO_ROOT, logDir)}/${target.id}.log)`);
+          failuresOf.set(key(tool.name, target.id), error.message);
+        }
       }
     }
   }
-  const load = selected.map((target) => {
-    const base = { id: target.id, label: target.label };
-    if (unavailable.has(target.id)) return { ...base, notRun: unavailable.get(target.id) };
-    const measured = runs.get(target.id);
-    if (measured.length === 0) return { ...base, notRun: failuresOf.get(target.id) ?? "no run completed" };
-    const best = bestRun(measured);
-    return { ...base, ...best, ...(options.rounds > 1 ? { roundsRequestsPerSecond: measured.map((run) => run.requestsPerSecond) } : {}) };
-  });
-  const rpsOf = (id) => load.find((result) => result.id === id && !result.notRun)?.requestsPerSecond;
-  const withRatios = load.map((result) => result.notRun ? result : {
-    ...result,
-    ratioToBareHono: ratio(result.requestsPerSecond, rpsOf("bare-hono")),
-    ratioToFlask: ratio(result.requestsPerSecond, rpsOf("flask")),
+  const load = tools.map((tool) => {
+    if (tool.notRun) return { tool: tool.name, notRun: tool.notRun, results: [] };
+    const results = selected.map((target) => {
+      const base = { id: target.id, label: target.label };
+      if (unavailable.has(target.id)) return { ...base, notRun: unavailable.get(target.id) };
+      const measured = runs.get(key(tool.name, target.id)) ?? [];
+      if (measured.length === 0) return { ...base, notRun: failuresOf.get(key(tool.name, target.id)) ?? "no run completed" };
+      const best = bestRun(measured);
+      return { ...base, ...best, ...(options.rounds > 1 ? { roundsRequestsPerSecond: measured.map((run) => run.requestsPerSecond) } : {}) };
+    });
+    const of = (id) => results.find((result) => result.id === id && !result.notRun);
+    const hono = of("bare-hono");
+    return {
+      tool: tool.name,
+      version: tool.version,
+      latencyResolutionMs: tool.latencyResolutionMs,
+      results: results.map((result) => result.notRun ? result : {
+        ...result,
+        ratioToBareHono: ratio(result.requestsPerSecond, hono?.requestsPerSecond),
+        ratioToFlask: ratio(result.requestsPerSecond, of("flask")?.requestsPerSecond),
+        // Inverted, so that it reads like the throughput ratio: 0.8 means 1.25× Hono's CPU per request.
+        cpuRatioToBareHono: ratio(hono?.cpuMicrosPerRequest, result.cpuMicrosPerRequest),
+      }),
+    };
   });
 
   const coldStart = [];
@@ -231,18 +263,19 @@ async function main(argv) {
   }
 
   if (sink) await stopChild(sink.handle);
-  if (options.tool === "autocannon") notes.push("autocannon records latency in whole milliseconds (\"<1\" is under a millisecond) and generates load from this process, on the same cores as the targets");
-  if (options.tool === "wrk") notes.push("wrk shares the machine's cores with the target");
-  const flask = load.find((result) => result.id === "flask" && !result.notRun);
-  if (flask) {
-    notes.push("the Flask anchor's RSS is the sum over the gunicorn master and its workers (shared pages counted in each)");
-    const { maxRequests } = selected.find((target) => target.id === "flask");
-    if (flask.errors > 0 && maxRequests) {
-      notes.push(`the Flask anchor's errors are connections dropped when gunicorn restarts a worker after max_requests = ${maxRequests} (its own gunicorn.conf.py, kept as the seed guide has it)`);
+  if (usableTools.some((tool) => tool.name === "autocannon")) notes.push("autocannon records latency in whole milliseconds (\"<1\" is under a millisecond) and generates load from this process, on the same cores as the targets");
+  if (usableTools.some((tool) => tool.name === "wrk")) notes.push("wrk shares the machine's cores with the target");
+  notes.push("CPU µs/req is the CPU time (user + system) of the target's own process during the measured load divided by the requests served; CPU × Hono is bare Hono's figure divided by the target's, so it reads like × Hono and depends far less on what else the machine runs");
+  const flaskTarget = selected.find((target) => target.id === "flask");
+  const flaskRuns = load.flatMap((tool) => tool.results.filter((result) => result.id === "flask" && !result.notRun));
+  if (flaskRuns.length > 0) {
+    notes.push("the Flask anchor's RSS is the sum over the gunicorn master and its workers (shared pages counted in each); its CPU per request is not measured");
+    if (flaskRuns.some((result) => result.errors > 0) && flaskTarget?.maxRequests) {
+      notes.push(`the Flask anchor's errors are connections dropped when gunicorn restarts a worker after max_requests = ${flaskTarget.maxRequests} (its own gunicorn.conf.py, kept as the seed guide has it)`);
     }
   }
   if (host.loadAverageAtStart[0] > host.cores / 2) {
-    notes.push(`the machine was busy at start (1-minute load average ${host.loadAverageAtStart[0].toFixed(2)} on ${host.cores} cores): figures are indicative`);
+    notes.push(`the machine was busy at start (1-minute load average ${host.loadAverageAtStart[0].toFixed(2)} on ${host.cores} cores): figures are indicative; compare ratios within this run, and CPU × Hono above all`);
   }
 
   const report = {
@@ -250,22 +283,26 @@ async function main(argv) {
     command,
     machine: { ...host, loadAverageAtEnd: loadavg() },
     settings: {
-      tool: `${options.tool} ${version}`,
+      tools: tools.map(({ name, version, latencyResolutionMs, notRun }) => ({ name, ...(notRun ? { notRun } : { version, latencyResolutionMs }) })),
       path: options.path,
       connections: options.connections,
       durationSeconds: options.duration,
       warmupSeconds: options.warmup,
       coldStarts: options.coldStarts,
       rounds: options.rounds,
-      ...(options.tool === "wrk" ? { threads: options.threads } : {}),
-      latencyResolutionMs: LATENCY_RESOLUTION_MS[options.tool],
+      ...(options.tools.includes("wrk") ? { wrkThreads: options.threads } : {}),
     },
-    load: withRatios,
+    load,
     coldStart,
-    verdicts: evaluateGoals(withRatios, coldStart, options.connections),
+    verdicts: [
+      ...load.flatMap((toolLoad) => toolLoad.notRun
+        ? evaluateLoadGoals([], options.connections, toolLoad.tool).map((verdict) => ({ ...verdict, note: `${toolLoad.tool} not run: ${toolLoad.notRun}` }))
+        : evaluateLoadGoals(toolLoad.results, options.connections, toolLoad.tool)),
+      ...evaluateColdStartGoals(coldStart),
+    ],
     notes,
   };
-  process.stdout.write(renderReport(report, settingsLine(options, version)));
+  process.stdout.write(renderReport(report, (tool) => settingsLine(options, tool)));
   process.stdout.write(`\n${JSON.stringify(report, null, 2)}\n`);
   const file = join(outDir, `results-${date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
@@ -277,7 +314,7 @@ async function main(argv) {
 function timeLimitMs(argv) {
   try {
     const options = parseBenchArgs(argv);
-    const perTarget = options.rounds * (options.warmup + options.duration + 60) * 1000;
+    const perTarget = options.tools.length * options.rounds * (options.warmup + options.duration + 60) * 1000;
     const coldStarts = COLD_START_IDS.length * (options.coldStarts + 1) * 5000;
     return 15 * 60000 + options.targets.length * perTarget + coldStarts;
   } catch {

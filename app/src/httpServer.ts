@@ -34,7 +34,8 @@ export interface HttpServerOptions {
  *   the proxy, not us, closes it (closing first races with a request already on the wire);
  * - the security headers and `X-Request-Id` on every response, added on the Node response itself:
  *   cheaper than a per-request Headers object in Hono, and it covers responses written before routing;
- * - while draining, every response still to be written says `Connection: close`;
+ * - while the lifecycle says so (most of shutdown, see connectionDrain.ts), every response still to be
+ *   written says `Connection: close`;
  * - requests Node or the adapter refuse before routing (bad request line, unknown method, bad header,
  *   header too large, bad Host, CONNECT) still get a JSON problem, and the server carries on.
  * It does not listen: server.ts binds the port.
@@ -54,7 +55,7 @@ export function createHttpServer({ fetch, config, lifecycle, logger }: HttpServe
      * plain object, which keeps Node on its fast path; the response's own headers win over ours.
      */
     override writeHead(statusCode: number, reasonOrHeaders?: unknown, headersIfReason?: unknown): this {
-      if (lifecycle.draining) this.shouldKeepAlive = false;
+      if (lifecycle.closesConnections) this.shouldKeepAlive = false;
       const reason = typeof reasonOrHeaders === "string" ? reasonOrHeaders : undefined;
       const given = (reason === undefined ? reasonOrHeaders : headersIfReason) as OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined;
       const write = super.writeHead as (...args: unknown[]) => this;

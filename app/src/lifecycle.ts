@@ -1,28 +1,44 @@
 export type Phase = "starting" | "ready" | "draining";
 
 /**
- * The service's readiness, in one place: /ready reads it, the HTTP server reads it to stop keeping
- * connections alive, and server.ts moves it forward. It only moves forward.
+ * The service's readiness, in one place: /ready reads it, the HTTP server reads it to decide whether a
+ * response keeps its connection open, and server.ts and the connection drain move it forward. The
+ * phase only moves forward.
  */
 export class Lifecycle {
   #phase: Phase = "starting";
   #draining = false;
+  #closesConnections = false;
 
   get phase(): Phase {
     return this.#phase;
   }
 
-  /** True from the first moment of shutdown; a plain field read, cheap enough for every response. */
+  /** True from the first moment of shutdown. */
   get draining(): boolean {
     return this.#draining;
+  }
+
+  /**
+   * True while every response still to be written must say `Connection: close`; a plain field read,
+   * cheap enough for every response. See connectionDrain.ts for when it is on.
+   */
+  get closesConnections(): boolean {
+    return this.#closesConnections;
   }
 
   markReady(): void {
     if (this.#phase === "starting") this.#phase = "ready";
   }
 
+  /** Readiness answers 503 from now on. */
   beginDrain(): void {
     this.#phase = "draining";
     this.#draining = true;
+  }
+
+  /** While draining: whether responses close their connections (connectionDrain.ts decides when). */
+  setClosesConnections(closes: boolean): void {
+    if (this.#draining) this.#closesConnections = closes;
   }
 }

@@ -1,10 +1,9 @@
 import { once } from "node:events";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { ConnectionDrain } from "./connectionDrain";
 import { createHttpServer } from "./httpServer";
 import { Lifecycle } from "./lifecycle";
 import { createLogger } from "./logger";
@@ -44,11 +43,12 @@ async function start(config: Config, logger: Logger, telemetryModule?: typeof im
   const telemetry = await telemetryModule?.startTelemetry(config, logger);
   const app = createApp({ config, logger, lifecycle, serverSpans: telemetry?.serverSpans });
   const server = createHttpServer({ fetch: app.fetch, config, lifecycle, logger });
+  const drain = new ConnectionDrain(server, lifecycle);
   server.listen(config.port, config.host);
   await once(server, "listening");
 
   lifecycle.markReady();
-  shutDownGracefullyOnSignals({ server, lifecycle, logger, config, telemetry });
+  shutDownGracefullyOnSignals({ drain, lifecycle, logger, config, telemetry });
   logger.info(
     {
       port: (server.address() as AddressInfo).port,
@@ -62,7 +62,7 @@ async function start(config: Config, logger: Logger, telemetryModule?: typeof im
 }
 
 interface ShutdownContext {
-  readonly server: Server;
+  readonly drain: ConnectionDrain;
   readonly lifecycle: Lifecycle;
   readonly logger: Logger;
   readonly config: Config;
@@ -70,15 +70,14 @@ interface ShutdownContext {
 }
 
 /**
- * SIGTERM (ACA scaling in, new revision) or SIGINT (Ctrl-C):
- * 1. readiness answers 503 at once, and every response from now on says `Connection: close`;
- * 2. SHUTDOWN_DRAIN_DELAY_MS of normal serving while the platform stops routing here;
- * 3. the listener closes and idle keep-alive connections are closed; in-flight requests finish;
- * 4. at SHUTDOWN_TIMEOUT_MS after the signal, connections still open are destroyed;
- * 5. queued spans are exported (at most TELEMETRY_FLUSH_TIMEOUT_MS), logs flushed, exit 0.
- * The defaults end within 27 s, inside ACA's 30 s grace period. A second signal skips to step 4.
+ * SIGTERM (ACA scaling in, new revision) or SIGINT (Ctrl-C): readiness answers 503 at once, then
+ * {@link ConnectionDrain} takes the connections through the drain delay (SHUTDOWN_DRAIN_DELAY_MS), a
+ * quiet listener, and the close, so that every request a client managed to write is answered; at
+ * SHUTDOWN_TIMEOUT_MS after the signal, connections still open are destroyed. Then queued spans are
+ * exported (at most TELEMETRY_FLUSH_TIMEOUT_MS), logs flushed, exit 0. The defaults end within 27 s,
+ * inside ACA's 30 s grace period. A second signal skips to the deadline.
  */
-function shutDownGracefullyOnSignals({ server, lifecycle, logger, config, telemetry }: ShutdownContext): void {
+function shutDownGracefullyOnSignals({ drain, lifecycle, logger, config, telemetry }: ShutdownContext): void {
   const hurry = new AbortController();
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -104,22 +103,16 @@ function shutDownGracefullyOnSignals({ server, lifecycle, logger, config, teleme
     // Last resort, should the flush below hang: never outlive the grace period silently.
     setTimeout(() => process.exit(1), timeoutMs + TELEMETRY_FLUSH_TIMEOUT_MS + 1_000).unref();
 
-    let forced = false;
-    const forceClose = (): void => {
-      if (forced) return;
-      forced = true;
-      server.getConnections((_error, open) => logger.warn({ open_connections: open }, "shutdown deadline reached; closing open connections"));
-      server.closeAllConnections();
-    };
-    const deadline = setTimeout(forceClose, timeoutMs);
-    hurry.signal.addEventListener("abort", forceClose);
-
-    const closed = once(server, "close");
-    await delay(drainDelayMs, undefined, { signal: hurry.signal }).catch(() => undefined);
-    server.close();
-    if (hurry.signal.aborted) server.closeAllConnections();
-    await closed;
-    clearTimeout(deadline);
+    const deadlineTimer = setTimeout(() => {
+      logger.warn({ open_connections: drain.openConnections }, "shutdown deadline reached; closing open connections");
+      hurry.abort();
+    }, timeoutMs);
+    const { forced } = await drain.drain({
+      drainDelayMs,
+      deadline: hurry.signal,
+      onListenerClosed: (open) => logger.info({ open_connections: open }, "listener closed; finishing open connections"),
+    });
+    clearTimeout(deadlineTimer);
 
     if (telemetry) {
       await telemetry.shutdown(TELEMETRY_FLUSH_TIMEOUT_MS).catch((error: unknown) => {

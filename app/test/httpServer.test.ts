@@ -164,10 +164,12 @@ describe("createHttpServer", () => {
   });
 
   describe("while draining", () => {
-    it("answers new requests with Connection: close", async () => {
+    it("answers new requests with Connection: close while the lifecycle says so", async () => {
       const agent = new Agent({ keepAlive: true });
       expect((await send("/info", { agent })).headers.connection).toBe("keep-alive");
       lifecycle.beginDrain();
+      expect((await send("/info", { agent })).headers.connection).toBe("keep-alive");
+      lifecycle.setClosesConnections(true);
       const reply = await send("/info", { agent });
       expect(reply.status).toBe(200);
       expect(reply.headers.connection).toBe("close");
@@ -175,11 +177,12 @@ describe("createHttpServer", () => {
     });
 
     it("closes the connection of a request that was already in flight when draining began", async () => {
-      upstream.delayMs = 300;
+      upstream.delayMs = 1_000;
       const agent = new Agent({ keepAlive: true });
       const inFlight = send("/api/dependencies/external", { agent });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await upstream.waitForRequests(1);
       lifecycle.beginDrain();
+      lifecycle.setClosesConnections(true);
       const reply = await inFlight;
       expect(reply.status).toBe(200);
       expect(reply.headers.connection).toBe("close");

@@ -10,6 +10,19 @@ describe("Lifecycle", () => {
     expect([lifecycle.phase, lifecycle.draining]).toEqual(["draining", true]);
   });
 
+  it("closes connections only while draining, and only when told", () => {
+    const lifecycle = new Lifecycle();
+    lifecycle.markReady();
+    lifecycle.setClosesConnections(true);
+    expect(lifecycle.closesConnections).toBe(false);
+    lifecycle.beginDrain();
+    expect(lifecycle.closesConnections).toBe(false);
+    lifecycle.setClosesConnections(true);
+    expect(lifecycle.closesConnections).toBe(true);
+    lifecycle.setClosesConnections(false);
+    expect(lifecycle.closesConnections).toBe(false);
+  });
+
   it("never becomes ready again once draining", () => {
     const lifecycle = new Lifecycle();
     lifecycle.beginDrain();

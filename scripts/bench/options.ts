@@ -10,7 +10,8 @@ export const TARGET_IDS = [
 ] as const;
 
 export type TargetId = (typeof TARGET_IDS)[number];
-export type LoadTool = "autocannon" | "wrk";
+export const LOAD_TOOLS = ["autocannon", "wrk"] as const;
+export type LoadTool = (typeof LOAD_TOOLS)[number];
 
 export interface BenchOptions {
   readonly help: boolean;
@@ -22,7 +23,8 @@ export interface BenchOptions {
   readonly connections: number;
   /** Request path used for every target. */
   readonly path: string;
-  readonly tool: LoadTool;
+  /** Load generators, each measuring every target in the same run. */
+  readonly tools: readonly LoadTool[];
   /** wrk threads (autocannon always drives load from one thread). */
   readonly threads: number;
   /** Load runs per target, interleaved; the best one is reported. */
@@ -30,7 +32,7 @@ export interface BenchOptions {
   /** Measured spawns per cold-start target; 0 skips cold start. */
   readonly coldStarts: number;
   readonly targets: readonly TargetId[];
-  /** Whether the Flask anchor's Debian packages may be installed with apt-get. */
+  /** Whether missing Debian packages (wrk, the Flask anchor's) may be installed with apt-get. */
   readonly install: boolean;
   /** Folder for the JSON results, relative to the repository root. */
   readonly outDir: string;
@@ -43,7 +45,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   warmup: 2,
   connections: 50,
   path: "/info",
-  tool: "autocannon",
+  tools: LOAD_TOOLS,
   threads: 1,
   rounds: 1,
   coldStarts: 10,
@@ -57,22 +59,24 @@ export const QUICK_OPTIONS = { duration: 3, warmup: 1, coldStarts: 3 } as const;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-Measures, one after another on 127.0.0.1: raw node:http, bare Hono, the reference service with
-telemetry off, with tracing at 100% exporting OTLP (http/protobuf and grpc) to a local sink, and
-the Flask anchor under gunicorn; then cold start (spawn to first 200 on /ready) and RSS after load.
+Measures, one after another on 127.0.0.1, with autocannon and then with wrk: raw node:http, bare
+Hono, the reference service with telemetry off, with tracing at 100% exporting OTLP (http/protobuf
+and grpc) to a local sink, and the Flask anchor under gunicorn; then cold start (spawn to first 200
+on /ready). RSS after load and CPU time per request come with every load run.
 
   --quick                 short smoke run (${QUICK_OPTIONS.duration} s per target, ${QUICK_OPTIONS.warmup} s warm-up, ${QUICK_OPTIONS.coldStarts} cold starts)
   --duration <seconds>    measured load per target (default ${DEFAULT_OPTIONS.duration})
   --warmup <seconds>      discarded load before each measurement (default ${DEFAULT_OPTIONS.warmup})
   --connections <n>       concurrent keep-alive connections (default ${DEFAULT_OPTIONS.connections})
   --path <path>           request path for every target (default ${DEFAULT_OPTIONS.path})
-  --tool <name>           autocannon (default) or wrk
+  --tools <a,b>           load generators, each run on every target (default ${LOAD_TOOLS.join(",")})
+  --tool <name>           only this one: autocannon or wrk
   --threads <n>           wrk threads (default ${DEFAULT_OPTIONS.threads})
   --rounds <n>            load runs per target, interleaved across targets; the best is reported (default ${DEFAULT_OPTIONS.rounds})
   --cold-starts <n>       measured spawns per cold-start target (default ${DEFAULT_OPTIONS.coldStarts})
   --no-cold-start         skip the cold-start measurement
   --targets <a,b,...>     subset of: ${TARGET_IDS.join(", ")}
-  --no-install            never apt-get install python3-flask and gunicorn for the Flask anchor
+  --no-install            never apt-get install wrk, or python3-flask and gunicorn for the Flask anchor
   --out <dir>             folder for the JSON results (default ${DEFAULT_OPTIONS.outDir})
   --help                  this text
 `;
@@ -94,6 +98,15 @@ function targetList(text: string | undefined): TargetId[] {
     }
   }
   return TARGET_IDS.filter((id) => names.includes(id));
+}
+
+function toolList(flag: string, text: string | undefined, several: boolean): LoadTool[] {
+  const names = (text ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+  const valid = names.length > 0 && (several || names.length === 1) && names.every((name) => (LOAD_TOOLS as readonly string[]).includes(name));
+  if (!valid) {
+    throw new Error(`${flag} must be ${several ? "a comma-separated list of" : "one of"} ${LOAD_TOOLS.join(", ")}, got "${text ?? ""}"`);
+  }
+  return LOAD_TOOLS.filter((tool) => names.includes(tool));
 }
 
 /** Parses the arguments after `npm run bench --`; throws an Error whose message names the bad flag. */
@@ -124,12 +137,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         explicit.path = path;
         break;
       }
-      case "--tool": {
-        const tool = value();
-        if (tool !== "autocannon" && tool !== "wrk") throw new Error(`--tool must be autocannon or wrk, got "${tool ?? ""}"`);
-        explicit.tool = tool;
-        break;
-      }
+      case "--tool": explicit.tools = toolList(flag, value(), false); break;
+      case "--tools": explicit.tools = toolList(flag, value(), true); break;
       case "--out": {
         const dir = value();
         if (!dir) throw new Error("--out needs a folder");
@@ -141,7 +150,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     }
   }
   const options = { ...DEFAULT_OPTIONS, ...(quick ? QUICK_OPTIONS : {}), ...explicit, quick };
-  if (options.tool === "wrk" && options.threads > options.connections) {
+  if (options.tools.includes("wrk") && options.threads > options.connections) {
     throw new Error("--threads cannot exceed --connections for wrk");
   }
   return options;

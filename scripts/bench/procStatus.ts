@@ -17,3 +17,16 @@ export function parseParentPid(statText: string): number | undefined {
   const parent = Number(fields[1]);
   return Number.isInteger(parent) && parent > 0 ? parent : undefined;
 }
+
+/**
+ * CPU time the process has used, user plus system, in clock ticks, from /proc/<pid>/stat
+ * (fields 14 and 15, utime and stime; counted from the last ")" as in {@link parseParentPid}).
+ */
+export function parseCpuTicks(statText: string): number | undefined {
+  const end = statText.lastIndexOf(")");
+  if (end < 0) return undefined;
+  const fields = statText.slice(end + 1).trim().split(/\s+/);
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return Number.isInteger(user) && Number.isInteger(system) ? user + system : undefined;
+}

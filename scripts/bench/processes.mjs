@@ -1,12 +1,12 @@
 // Child processes of the benchmark: started in their own process group so that a whole tree
 // (gunicorn and its workers) can be stopped at once, tracked so none outlives the run.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, readSync, readdirSync, fstatSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseParentPid, parseVmRssBytes } from "./procStatus.ts";
+import { parseCpuTicks, parseParentPid, parseVmRssBytes } from "./procStatus.ts";
 
 const running = new Set();
 const STDERR_TAIL_BYTES = 4096;
@@ -196,4 +196,13 @@ export function treeRssBytes(rootPid) {
   let total = 0;
   for (const pid of processTree(rootPid)) total += rssBytes(pid) ?? 0;
   return total > 0 ? total : undefined;
+}
+
+let ticksPerSecond;
+/** CPU time (user + system) one process has used so far, in seconds, or undefined when /proc cannot tell. */
+export function cpuSeconds(pid) {
+  ticksPerSecond ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8", timeout: 5000 }).stdout) || 100;
+  const stat = readProc(pid, "stat");
+  const ticks = stat === undefined ? undefined : parseCpuTicks(stat);
+  return ticks === undefined ? undefined : ticks / ticksPerSecond;
 }

@@ -21,6 +21,8 @@ export interface OtlpExports {
 }
 
 export interface MeasuredLoad extends LoadResult {
+  /** Bare Hono's CPU per request divided by this target's: reads like ratioToBareHono. */
+  readonly cpuRatioToBareHono?: number;
   /** VmRSS once ready, before any load. */
   readonly idleRssBytes?: number;
   readonly requests?: number;
@@ -38,23 +40,39 @@ export interface MeasuredColdStart extends ColdStartResult {
   readonly samplesMs?: readonly number[];
 }
 
+/** Every target's figures from one load tool. */
+export interface ToolLoad {
+  readonly tool: string;
+  readonly version?: string;
+  readonly latencyResolutionMs?: number;
+  /** Set when the tool could not run, saying why. */
+  readonly notRun?: string;
+  readonly results: readonly MeasuredLoad[];
+}
+
+export interface ToolSettings {
+  readonly name: string;
+  readonly version?: string;
+  /** Smallest latency step the tool reports: 1 ms for autocannon, 1 µs for wrk. */
+  readonly latencyResolutionMs?: number;
+  readonly notRun?: string;
+}
+
 export interface Report {
   readonly date: string;
   readonly command: string;
   readonly machine: Machine;
   readonly settings: {
-    readonly tool: string;
+    readonly tools: readonly ToolSettings[];
     readonly path: string;
     readonly connections: number;
     readonly durationSeconds: number;
     readonly warmupSeconds: number;
     readonly coldStarts: number;
     readonly rounds: number;
-    readonly threads?: number;
-    /** Smallest latency step the tool reports: 1 ms for autocannon, 1 µs for wrk. */
-    readonly latencyResolutionMs: number;
+    readonly wrkThreads?: number;
   };
-  readonly load: readonly MeasuredLoad[];
+  readonly load: readonly ToolLoad[];
   readonly coldStart: readonly MeasuredColdStart[];
   readonly verdicts: readonly Verdict[];
   readonly notes: readonly string[];
@@ -105,17 +123,16 @@ function formatLimit(verdict: Verdict): string {
   return verdict.unit === "×" ? `${sign} ${verdict.limit}×` : `${sign} ${verdict.limit} ${verdict.unit}`;
 }
 
-export function settingsLine(options: Pick<BenchOptions, "path" | "connections" | "duration" | "warmup" | "tool" | "threads" | "rounds">, toolVersion: string): string {
-  const tool = options.tool === "wrk" ? `wrk ${toolVersion}, ${options.threads} thread${options.threads === 1 ? "" : "s"}` : `autocannon ${toolVersion}`;
+export function settingsLine(options: Pick<BenchOptions, "path" | "connections" | "duration" | "warmup" | "threads" | "rounds">, toolLoad: Pick<ToolLoad, "tool" | "version">): string {
+  const tool = toolLoad.tool === "wrk" ? `wrk ${toolLoad.version}, ${options.threads} thread${options.threads === 1 ? "" : "s"}` : `autocannon ${toolLoad.version}`;
   const rounds = options.rounds > 1 ? `, best of ${options.rounds} interleaved rounds` : "";
   return `GET ${options.path}, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up${rounds}, ${tool}, 127.0.0.1`;
 }
 
 /** The human-readable report. */
-export function renderReport(report: Report, settings: string): string {
+export function renderReport(report: Report, settings: (toolLoad: ToolLoad) => string): string {
   const { machine } = report;
   const sections: string[] = [];
-  const resolution = report.settings.latencyResolutionMs;
   sections.push(
     `Benchmark ${report.date}\n` +
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${machine.node}, Linux ${machine.kernel}, ` +
@@ -124,37 +141,46 @@ export function renderReport(report: Report, settings: string): string {
     `\nCommand: ${report.command}`,
   );
 
-  sections.push(`Load: ${settings}\n` + formatTable(
-    ["target", "req/s", "× Hono", "× Flask", "p50 ms", "p99 ms", "max ms", "errors", "non-2xx", "RSS idle MB", "RSS after MB"],
-    report.load.map((result) => result.notRun
-      ? { label: result.label, note: `not run: ${result.notRun}` }
-      : [
-        result.label,
-        formatNumber(result.requestsPerSecond, 0),
-        formatNumber(result.ratioToBareHono, 2),
-        formatNumber(result.ratioToFlask, 1),
-        formatLatency(result.latencyMs?.p50, resolution),
-        formatLatency(result.latencyMs?.p99, resolution),
-        formatLatency(result.latencyMs?.max, resolution),
-        String(result.errors ?? "–"),
-        String(result.non2xx ?? "–"),
-        formatNumber(megabytes(result.idleRssBytes), 1),
-        formatNumber(megabytes(result.rssBytes), 1),
-      ]),
-    ["left", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right"],
-  ));
+  for (const toolLoad of report.load) {
+    if (toolLoad.notRun) {
+      sections.push(`Load with ${toolLoad.tool}: not run: ${toolLoad.notRun}`);
+      continue;
+    }
+    const resolution = toolLoad.latencyResolutionMs ?? 1;
+    sections.push(`Load with ${toolLoad.tool}: ${settings(toolLoad)}\n` + formatTable(
+      ["target", "req/s", "× Hono", "× Flask", "p50 ms", "p99 ms", "max ms", "errors", "non-2xx", "RSS idle MB", "RSS after MB", "CPU µs/req", "CPU × Hono"],
+      toolLoad.results.map((result) => result.notRun
+        ? { label: result.label, note: `not run: ${result.notRun}` }
+        : [
+          result.label,
+          formatNumber(result.requestsPerSecond, 0),
+          formatNumber(result.ratioToBareHono, 2),
+          formatNumber(result.ratioToFlask, 1),
+          formatLatency(result.latencyMs?.p50, resolution),
+          formatLatency(result.latencyMs?.p99, resolution),
+          formatLatency(result.latencyMs?.max, resolution),
+          String(result.errors ?? "–"),
+          String(result.non2xx ?? "–"),
+          formatNumber(megabytes(result.idleRssBytes), 1),
+          formatNumber(megabytes(result.rssBytes), 1),
+          formatNumber(result.cpuMicrosPerRequest, 1),
+          formatNumber(result.cpuRatioToBareHono, 2),
+        ]),
+      ["left", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right"],
+    ));
 
-  const rounds = report.load.filter((result) => result.roundsRequestsPerSecond);
-  if (rounds.length > 0) {
-    sections.push("Requests per second in each round:\n" + rounds.map(({ label, roundsRequestsPerSecond }) =>
-      `  ${label}: ${roundsRequestsPerSecond?.map((value) => value.toFixed(0)).join(", ")}`).join("\n"));
-  }
+    const rounds = toolLoad.results.filter((result) => result.roundsRequestsPerSecond);
+    if (rounds.length > 0) {
+      sections.push(`Requests per second in each round (${toolLoad.tool}):\n` + rounds.map(({ label, roundsRequestsPerSecond }) =>
+        `  ${label}: ${roundsRequestsPerSecond?.map((value) => value.toFixed(0)).join(", ")}`).join("\n"));
+    }
 
-  const exports = report.load.filter((result) => result.otlp);
-  if (exports.length > 0) {
-    sections.push("OTLP sink received:\n" + exports.map(({ label, otlp }) =>
-      `  ${label}: ${otlp?.spans} spans in ${otlp?.exportRequests} exports for ${otlp?.requestsSent} requests counted by the load tool`).join("\n") +
-      "\n  (requests still in flight when a run stops are served and traced but not counted by the load tool)");
+    const exports = toolLoad.results.filter((result) => result.otlp);
+    if (exports.length > 0) {
+      sections.push(`OTLP sink received (${toolLoad.tool}):\n` + exports.map(({ label, otlp }) =>
+        `  ${label}: ${otlp?.spans} spans in ${otlp?.exportRequests} exports for ${otlp?.requestsSent} requests counted by the load tool`).join("\n") +
+        "\n  (requests still in flight when a run stops are served and traced but not counted by the load tool)");
+    }
   }
 
   if (report.coldStart.length > 0) {

@@ -169,3 +169,23 @@ export async function ensureFlaskAnchor({ install }, log) {
   }
   return { ok: true, installed: true };
 }
+
+function wrkInstalled() {
+  return spawnSync("wrk", ["-v"], { stdio: "ignore", timeout: 5000 }).error === undefined;
+}
+
+/**
+ * Makes wrk runnable: Debian's wrk package, installed by scripts/ensure-debian-packages.sh when
+ * allowed (it needs root). Resolves { ok: true, installed } or { ok: false, reason }.
+ */
+export async function ensureWrk({ install }, log) {
+  if (wrkInstalled()) return { ok: true, installed: false };
+  if (!install) return { ok: false, reason: "wrk is not installed (--no-install given; apt-get install wrk)" };
+  log("installing wrk with scripts/ensure-debian-packages.sh");
+  const script = join(REPO_ROOT, "scripts", "ensure-debian-packages.sh");
+  const attempt = await runBounded("ensure-debian-packages", "bash", [script, "wrk"], { env: process.env, timeoutMs: 300000 });
+  if (!attempt.ok || !wrkInstalled()) {
+    return { ok: false, reason: `wrk is not installed and installing it failed: ${attempt.output.split("\n").slice(-2).join(" | ")}` };
+  }
+  return { ok: true, installed: true };
+}

@@ -16,6 +16,8 @@ export interface LoadResult {
   readonly errors?: number;
   readonly non2xx?: number;
   readonly rssBytes?: number;
+  /** CPU time (user + system) the target's process used per request during the measured load. */
+  readonly cpuMicrosPerRequest?: number;
 }
 
 export interface ColdStartResult {
@@ -29,6 +31,8 @@ export interface Verdict {
   readonly goal: string;
   readonly measured?: number;
   readonly unit: "×" | "ms" | "MB";
+  /** The load tool whose run the figure comes from; absent for cold start. */
+  readonly tool?: string;
   readonly comparison: Comparison;
   readonly limit: number;
   readonly status: Status;
@@ -37,13 +41,16 @@ export interface Verdict {
 
 export const GOALS = {
   telemetryOffToHono: 0.85,
-  tracingOnToHono: 0.65,
+  tracingOnToHono: 0.5,
   telemetryOffToFlask: 8,
+  /** p99 of the service (telemetry off) at most this many times bare Hono's p99, same run, same tool. */
+  p99ToHono: 1.5,
   p99Ms: 5,
   p99Connections: 50,
   coldStartOffMs: 120,
   coldStartOtlpMs: 350,
-  rssMegabytes: 80,
+  /** RSS after load of the service (telemetry off) at most this many times bare Hono's. */
+  rssToHono: 1.2,
 } as const;
 
 export const SERVICE_TARGETS = ["service", "service-otlp-http", "service-otlp-grpc"] as const;
@@ -104,52 +111,54 @@ function missing(...results: ({ label: string; notRun?: string } | undefined)[])
   return undefined;
 }
 
-/** Judges every goal that applies to the measured figures. */
-export function evaluateGoals(
-  load: readonly LoadResult[],
-  coldStarts: readonly ColdStartResult[],
-  connections: number,
-): Verdict[] {
+/**
+ * Judges the goals on one load tool's figures; `tool` names it in each goal. Every ratio compares
+ * figures of the same run and the same tool.
+ */
+export function evaluateLoadGoals(load: readonly LoadResult[], connections: number, tool: string): Verdict[] {
   const loadOf = (id: TargetId) => load.find((result) => result.id === id);
-  const coldOf = (id: TargetId) => coldStarts.find((result) => result.id === id);
   const hono = loadOf("bare-hono");
   const flask = loadOf("flask");
   const service = loadOf("service");
   const verdicts: Verdict[] = [];
+  const add = (...args: Parameters<typeof verdict>) => verdicts.push({ ...verdict(...args), tool });
 
-  verdicts.push(verdict("telemetry off ≥ 0.85× bare Hono req/s", throughputRatio(service, hono), "×", "at least", GOALS.telemetryOffToHono,
-    { notMeasured: missing(service, hono), failedRequests: failures(service) + failures(hono) }));
+  add(`${tool}: telemetry off ≥ 0.85× bare Hono req/s`, throughputRatio(service, hono), "×", "at least", GOALS.telemetryOffToHono,
+    { notMeasured: missing(service, hono), failedRequests: failures(service) + failures(hono) });
   for (const id of OTLP_TARGETS) {
     const traced = loadOf(id);
-    verdicts.push(verdict(`${MODE[id]} ≥ 0.65× bare Hono req/s`, throughputRatio(traced, hono), "×", "at least", GOALS.tracingOnToHono,
-      { notMeasured: missing(traced, hono), failedRequests: failures(traced) + failures(hono) }));
+    add(`${tool}: ${MODE[id]} ≥ 0.5× bare Hono req/s`, throughputRatio(traced, hono), "×", "at least", GOALS.tracingOnToHono,
+      { notMeasured: missing(traced, hono), failedRequests: failures(traced) + failures(hono) });
   }
   // The anchor's own errors (gunicorn recycling workers) only lower its throughput: they do not
   // invalidate the comparison the way errors on the service's side would.
-  verdicts.push(verdict("telemetry off ≥ 8× Flask anchor req/s", throughputRatio(service, flask), "×", "at least", GOALS.telemetryOffToFlask,
-    { notMeasured: missing(service, flask), failedRequests: failures(service) }));
+  add(`${tool}: telemetry off ≥ 8× Flask anchor req/s`, throughputRatio(service, flask), "×", "at least", GOALS.telemetryOffToFlask,
+    { notMeasured: missing(service, flask), failedRequests: failures(service) });
 
+  add(`${tool}: telemetry off p99 ≤ 1.5× bare Hono p99`, ratio(service?.latencyMs?.p99, hono?.latencyMs?.p99), "×", "at most", GOALS.p99ToHono,
+    { notMeasured: missing(service, hono), failedRequests: failures(service) + failures(hono) });
   for (const id of SERVICE_TARGETS) {
     const result = loadOf(id);
     const wrongConcurrency = connections === GOALS.p99Connections ? undefined : `run used ${connections} connections, the goal is set at ${GOALS.p99Connections}`;
-    verdicts.push(verdict(`${MODE[id]}: p99 ≤ 5 ms at 50 connections`, wrongConcurrency ? undefined : result?.latencyMs?.p99, "ms", "at most", GOALS.p99Ms,
-      { notMeasured: wrongConcurrency ?? missing(result), failedRequests: failures(result) }));
+    add(`${tool}: ${MODE[id]}: p99 ≤ 5 ms at 50 connections`, wrongConcurrency ? undefined : result?.latencyMs?.p99, "ms", "at most", GOALS.p99Ms,
+      { notMeasured: wrongConcurrency ?? missing(result), failedRequests: failures(result) });
   }
 
+  add(`${tool}: telemetry off RSS after load ≤ 1.2× bare Hono's`, ratio(service?.rssBytes, hono?.rssBytes), "×", "at most", GOALS.rssToHono,
+    { notMeasured: missing(service, hono) ?? (service?.rssBytes === undefined || hono?.rssBytes === undefined ? "RSS not readable" : undefined) });
+  return verdicts;
+}
+
+/** Judges the cold-start goals. */
+export function evaluateColdStartGoals(coldStarts: readonly ColdStartResult[]): Verdict[] {
+  const coldOf = (id: TargetId) => coldStarts.find((result) => result.id === id);
   const coldOff = coldOf("service");
-  verdicts.push(verdict("telemetry off: cold start ≤ 120 ms", coldOff?.medianMs, "ms", "at most", GOALS.coldStartOffMs,
-    { notMeasured: missing(coldOff) }));
+  const verdicts = [verdict("telemetry off: cold start ≤ 120 ms", coldOff?.medianMs, "ms", "at most", GOALS.coldStartOffMs,
+    { notMeasured: missing(coldOff) })];
   for (const id of OTLP_TARGETS) {
     const cold = coldOf(id);
     verdicts.push(verdict(`${MODE[id]}: cold start ≤ 350 ms`, cold?.medianMs, "ms", "at most", GOALS.coldStartOtlpMs,
       { notMeasured: missing(cold) }));
-  }
-
-  for (const id of SERVICE_TARGETS) {
-    const result = loadOf(id);
-    const megabytes = result?.rssBytes === undefined ? undefined : result.rssBytes / 1e6;
-    verdicts.push(verdict(`${MODE[id]}: RSS after load ≤ 80 MB`, megabytes, "MB", "at most", GOALS.rssMegabytes,
-      { notMeasured: missing(result) ?? (megabytes === undefined ? "RSS not readable" : undefined) }));
   }
   return verdicts;
 }

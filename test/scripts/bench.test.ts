@@ -1,9 +1,9 @@
 import { DEFAULT_OPTIONS, parseBenchArgs } from "../../scripts/bench/options";
 import { countSpans, grpcMessages } from "../../scripts/bench/otlpSpans";
-import { parseParentPid, parseVmRssBytes } from "../../scripts/bench/procStatus";
+import { parseCpuTicks, parseParentPid, parseVmRssBytes } from "../../scripts/bench/procStatus";
 import { formatLatency, formatTable } from "../../scripts/bench/report";
 import { median, summarize } from "../../scripts/bench/stats";
-import { evaluateGoals, judge, ratio, type LoadResult, type Verdict } from "../../scripts/bench/verdicts";
+import { evaluateColdStartGoals, evaluateLoadGoals, judge, ratio, type LoadResult, type Verdict } from "../../scripts/bench/verdicts";
 
 describe("reading /proc", () => {
   it("takes VmRSS from /proc/<pid>/status in bytes", () => {
@@ -19,6 +19,12 @@ describe("reading /proc", () => {
     expect(parseParentPid("4242 (gunicorn: worker [app:app]) S 4200 4200 4200 0 -1")).toBe(4200);
     expect(parseParentPid("7 (a) b) R 1 7 7 0")).toBe(1);
     expect(parseParentPid("garbage")).toBeUndefined();
+  });
+
+  it("adds user and system CPU ticks from /proc/<pid>/stat, fields 14 and 15", () => {
+    const stat = "4242 (node (x)) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 56 0 0 20 0 11 0 500";
+    expect(parseCpuTicks(stat)).toBe(1234 + 56);
+    expect(parseCpuTicks("garbage")).toBeUndefined();
   });
 });
 
@@ -94,9 +100,14 @@ describe("counting spans in OTLP exports", () => {
 });
 
 describe("command-line options", () => {
-  it("defaults to 50 connections, 10 s after a 2 s warm-up, on GET /info with autocannon", () => {
+  it("defaults to 50 connections, 10 s after a 2 s warm-up, on GET /info with autocannon and wrk", () => {
     expect(parseBenchArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ connections: 50, duration: 10, warmup: 2, path: "/info", tool: "autocannon", coldStarts: 10 });
+    expect(DEFAULT_OPTIONS).toMatchObject({ connections: 50, duration: 10, warmup: 2, path: "/info", tools: ["autocannon", "wrk"], coldStarts: 10 });
+  });
+
+  it("runs one tool with --tool, a list with --tools, in a fixed order", () => {
+    expect(parseBenchArgs(["--tool", "wrk"]).tools).toEqual(["wrk"]);
+    expect(parseBenchArgs(["--tools", "wrk,autocannon"]).tools).toEqual(["autocannon", "wrk"]);
   });
 
   it("shortens everything with --quick, but explicit values win in any order", () => {
@@ -112,7 +123,9 @@ describe("command-line options", () => {
   it("names the flag when a value is wrong", () => {
     expect(() => parseBenchArgs(["--connections", "ten"])).toThrow("--connections needs a positive integer");
     expect(() => parseBenchArgs(["--duration"])).toThrow("--duration");
-    expect(() => parseBenchArgs(["--tool", "ab"])).toThrow("--tool must be autocannon or wrk");
+    expect(() => parseBenchArgs(["--tool", "ab"])).toThrow("--tool must be one of autocannon, wrk");
+    expect(() => parseBenchArgs(["--tool", "wrk,autocannon"])).toThrow("--tool must be one of");
+    expect(() => parseBenchArgs(["--tools", "wrk,ab"])).toThrow("--tools must be a comma-separated list of autocannon, wrk");
     expect(() => parseBenchArgs(["--targets", "express"])).toThrow('unknown target "express"');
     expect(() => parseBenchArgs(["--path", "info"])).toThrow("--path");
     expect(() => parseBenchArgs(["--fast"])).toThrow('unknown option "--fast"');
@@ -134,10 +147,10 @@ describe("goals", () => {
     id, label: id, requestsPerSecond, latencyMs: { p50: 1, p99: 4, max: 9 }, errors: 0, non2xx: 0, rssBytes: 60e6, ...extra,
   });
   const load = [
-    measured("bare-hono", 40000),
-    measured("service", 34000),
-    measured("service-otlp-http", 26000),
-    measured("service-otlp-grpc", 25000, { latencyMs: { p50: 2, p99: 6, max: 20 }, rssBytes: 85e6 }),
+    measured("bare-hono", 40000, { latencyMs: { p50: 1, p99: 2, max: 9 }, rssBytes: 100e6 }),
+    measured("service", 34000, { latencyMs: { p50: 1, p99: 3, max: 9 }, rssBytes: 125e6 }),
+    measured("service-otlp-http", 20000),
+    measured("service-otlp-grpc", 19000, { latencyMs: { p50: 2, p99: 6, max: 20 } }),
     measured("flask", 4000),
   ];
   const coldStarts = [
@@ -154,30 +167,39 @@ describe("goals", () => {
     expect(judge(undefined, "at most", 5)).toBe("not measured");
   });
 
-  it("judges throughput ratios, p99, cold start and RSS", () => {
-    const verdicts = evaluateGoals(load, coldStarts, 50);
+  it("judges throughput, p99 and RSS against bare Hono in the same tool's run, and names the tool", () => {
+    const verdicts = evaluateLoadGoals(load, 50, "wrk");
+    expect(verdicts.every((verdict) => verdict.tool === "wrk" && verdict.goal.startsWith("wrk: "))).toBe(true);
     expect(find(verdicts, "telemetry off ≥ 0.85× bare Hono")).toMatchObject({ measured: 0.85, status: "met" });
-    expect(find(verdicts, "tracing, OTLP grpc ≥ 0.65×")).toMatchObject({ measured: 0.625, status: "not met" });
+    expect(find(verdicts, "tracing, OTLP http ≥ 0.5×")).toMatchObject({ measured: 0.5, status: "met" });
+    expect(find(verdicts, "tracing, OTLP grpc ≥ 0.5×")).toMatchObject({ measured: 0.475, status: "not met" });
     expect(find(verdicts, "≥ 8× Flask")).toMatchObject({ measured: 8.5, status: "met" });
-    expect(find(verdicts, "tracing, OTLP grpc: p99")).toMatchObject({ measured: 6, status: "not met" });
+    expect(find(verdicts, "telemetry off p99 ≤ 1.5× bare Hono p99")).toMatchObject({ measured: 1.5, status: "met" });
+    expect(find(verdicts, "tracing, OTLP grpc: p99 ≤ 5 ms")).toMatchObject({ measured: 6, status: "not met" });
+    expect(find(verdicts, "RSS after load ≤ 1.2× bare Hono's")).toMatchObject({ measured: 1.25, status: "not met" });
+  });
+
+  it("judges cold start on its own", () => {
+    const verdicts = evaluateColdStartGoals(coldStarts);
     expect(find(verdicts, "telemetry off: cold start")).toMatchObject({ measured: 90, status: "met" });
     expect(find(verdicts, "tracing, OTLP grpc: cold start")).toMatchObject({ status: "not met" });
-    expect(find(verdicts, "tracing, OTLP grpc: RSS")).toMatchObject({ measured: 85, status: "not met" });
+    expect(find(evaluateColdStartGoals([]), "telemetry off: cold start")).toMatchObject({ status: "not measured", note: "target not selected" });
   });
 
   it("fails a goal whose load run had errors, whatever the ratio", () => {
     const withErrors = load.map((result) => (result.id === "service" ? { ...result, non2xx: 3 } : result));
-    expect(find(evaluateGoals(withErrors, coldStarts, 50), "telemetry off ≥ 0.85×")).toMatchObject({
+    expect(find(evaluateLoadGoals(withErrors, 50, "autocannon"), "telemetry off ≥ 0.85×")).toMatchObject({
       status: "not met", note: "3 errors or non-2xx answers during load",
     });
   });
 
   it("says why a goal was not measured", () => {
     const withoutFlask = load.map((result) => (result.id === "flask" ? { id: result.id, label: "Flask anchor", notRun: "gunicorn is not installed" } : result));
-    const verdicts = evaluateGoals(withoutFlask, coldStarts, 50);
+    const verdicts = evaluateLoadGoals(withoutFlask, 50, "autocannon");
     expect(find(verdicts, "≥ 8× Flask")).toMatchObject({ status: "not measured", note: "Flask anchor: gunicorn is not installed" });
-    expect(find(evaluateGoals(load, coldStarts, 100), "telemetry off: p99")).toMatchObject({ status: "not measured" });
-    expect(find(evaluateGoals(load, [], 50), "telemetry off: cold start")).toMatchObject({ status: "not measured", note: "target not selected" });
+    expect(find(evaluateLoadGoals(load, 100, "autocannon"), "telemetry off: p99 ≤ 5 ms")).toMatchObject({ status: "not measured" });
+    const withoutRss = load.map((result) => (result.id === "bare-hono" ? { ...result, rssBytes: undefined } : result));
+    expect(find(evaluateLoadGoals(withoutRss, 50, "wrk"), "RSS after load")).toMatchObject({ status: "not measured", note: "RSS not readable" });
   });
 });
 

@@ -143,7 +143,7 @@ function receiver(
     protocol,
     spans,
     requests,
-    async waitForSpans(predicate, timeoutMs = 10_000) {
+    async waitForSpans(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(spans)) {
         if (Date.now() > deadline) {

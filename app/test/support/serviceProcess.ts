@@ -48,7 +48,7 @@ export interface ServiceProcess {
 /** Starts the compiled service on an ephemeral loopback port and waits for its "service ready" line. */
 export async function startService(entry: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const process_ = launch(entry, env);
-  const ready = await process_.waitForLine((line) => line.message === "service ready", 15_000);
+  const ready = await process_.waitForLine((line) => line.message === "service ready", 30_000);
   process_.port = ready.port as number;
   return process_;
 }
@@ -99,7 +99,7 @@ export function launch(entry: string, env: Record<string, string> = {}): Service
     exited,
     port: 0,
     url: (path) => `http://127.0.0.1:${service.port}${path}`,
-    async waitForLine(predicate, timeoutMs = 10_000) {
+    async waitForLine(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = lines.find(predicate);

@@ -1,4 +1,4 @@
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,6 +9,8 @@ export interface Upstream {
   status: number;
   delayMs: number;
   body: string;
+  /** Resolves once this many requests have arrived in total (rejects after `timeoutMs`). */
+  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -16,8 +18,10 @@ export async function startUpstream(): Promise<Upstream> {
   const received: Upstream["received"] = [];
   const state = { status: 200, delayMs: 0, body: '{"ok":true}' };
   const pending = new Set<NodeJS.Timeout>();
+  const arrivals = new EventEmitter();
   const server = createServer((request, response) => {
     received.push({ path: request.url ?? "", headers: request.headers });
+    arrivals.emit("request");
     const answer = () => {
       if (!response.destroyed) response.writeHead(state.status, { "content-type": "application/json" }).end(state.body);
     };
@@ -35,6 +39,14 @@ export async function startUpstream(): Promise<Upstream> {
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}/status?probe=1`,
     received,
+    waitForRequests: async (count: number, timeoutMs = 30_000) => {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      while (received.length < count) {
+        await once(arrivals, "request", { signal: deadline }).catch(() => {
+          throw new Error(`the upstream received ${received.length} requests within ${timeoutMs} ms, not ${count}`);
+        });
+      }
+    },
     close: async () => {
       for (const timer of pending) clearTimeout(timer);
       server.closeAllConnections();
