@@ -184,6 +184,7 @@ const registry: ClassicAdapter = {
       adminUserEnabled: p["adminEnabled"] ?? false,
       anonymousPullEnabled: p["anonymousPullEnabled"] ?? false,
       publicNetworkAccess: enabledText(p["publicNetworkAccessEnabled"], true),
+      networkRuleSet: p["networkRuleSet"],
       policies: {
         exportPolicy: { status: isUnknown(exportEnabled) ? exportEnabled : exportEnabled === false ? "disabled" : "enabled" },
         retentionPolicy: { status: retention },

@@ -2,7 +2,7 @@
 import { types } from "./graph";
 import { privateEndpointRequired } from "./privateEndpoints";
 import { classicTypes } from "./resourceTypes";
-import { resourceRule, type AcaPolicy } from "./rule";
+import { resourceRule, tunables, type AcaPolicy } from "./rule";
 import { UNKNOWN, at, sameText } from "./util";
 
 export const adminUserDisabled = resourceRule([types.registry, classicTypes.registry], {
@@ -45,11 +45,27 @@ export const publicNetworkDisabled = resourceRule([types.registry, classicTypes.
   enforcementLevel: "mandatory",
   source: "Azure Policy 0fdf0491",
   baseline: "private",
-  validate: (p, { report }) => {
+  tunables: tunables(
+    { allowFirewallRestricted: false },
+    {
+      allowFirewallRestricted: {
+        type: "boolean",
+        description:
+          'Also accept a registry left public behind its firewall (networkRuleSet.defaultAction "Deny"), as PSRule Azure.ACR.Firewall does: for a first deployment pushed from an allow-listed address.',
+      },
+    },
+  ),
+  validate: (p, { report, config }) => {
     const access = at(p, "publicNetworkAccess");
-    if (access !== UNKNOWN && !sameText(access, "Disabled")) {
-      report('Registry must set publicNetworkAccess to "Disabled" in the private baseline; push from inside the network or an allow-listed address.');
+    if (access === UNKNOWN || sameText(access, "Disabled")) return;
+    if (config.allowFirewallRestricted) {
+      // https://learn.microsoft.com/azure/container-registry/container-registry-access-selected-networks
+      const defaultAction = at(p, "networkRuleSet", "defaultAction");
+      if (defaultAction === UNKNOWN || sameText(defaultAction, "Deny")) return;
+      report('Registry must set publicNetworkAccess to "Disabled", or keep networkRuleSet.defaultAction "Deny" so only allow-listed addresses reach it.');
+      return;
     }
+    report('Registry must set publicNetworkAccess to "Disabled" in the private baseline; push from inside the network or an allow-listed address.');
   },
 });
 

@@ -66,6 +66,29 @@ describe("acr-public-network-disabled", () => {
     const unknown = mutate(privateRegistry, (p) => (p.publicNetworkAccess = unknownString));
     expect((await validate(publicNetworkDisabled, unknown, { config: privateBaseline })).violations).toEqual([]);
   });
+
+  describe("with allowFirewallRestricted", () => {
+    const firewalled = { ...privateBaseline, allowFirewallRestricted: true };
+    const allowListed = mutate(privateRegistry, (p) => {
+      p.publicNetworkAccess = "Enabled";
+      p.networkRuleSet = { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.7" }] };
+    });
+
+    it("still reports a public registry by default", async () => {
+      expect((await validate(publicNetworkDisabled, allowListed, { config: privateBaseline })).violations).toHaveLength(1);
+    });
+
+    it("passes a public registry whose firewall denies by default", async () => {
+      expect((await validate(publicNetworkDisabled, allowListed, { config: firewalled })).violations).toEqual([]);
+    });
+
+    it("reports a public registry whose firewall allows by default, or that has no firewall", async () => {
+      const open = mutate(allowListed, (p) => (p.networkRuleSet.defaultAction = "Allow"));
+      expect((await validate(publicNetworkDisabled, open, { config: firewalled })).violations).toEqual([expect.stringContaining('networkRuleSet.defaultAction "Deny"')]);
+      const noFirewall = mutate(allowListed, (p) => delete p.networkRuleSet);
+      expect((await validate(publicNetworkDisabled, noFirewall, { config: firewalled })).violations).toHaveLength(1);
+    });
+  });
 });
 
 describe("acr-private-link-sku", () => {
