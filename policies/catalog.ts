@@ -2,6 +2,10 @@
  * Every rule of the pack, in table order, and the metadata the rule table is generated from.
  * Importing this module does not start a policy server; `index.ts` does.
  */
+import { armContainerAppPolicies } from "./armContainerApps";
+import { armEnvironmentPolicies } from "./armEnvironments";
+import { armNetworkPolicies } from "./armNetwork";
+import { armPrivateEndpointPolicies } from "./armPrivateEndpoints";
 import { authorizationPolicies } from "./authorization";
 import { containerAppPolicies } from "./containerApps";
 import { environmentPolicies } from "./environments";
@@ -22,6 +26,10 @@ export const families: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Network", policies: networkPolicies },
   { family: "Observability", policies: observabilityPolicies },
   { family: "Authorization", policies: authorizationPolicies },
+  {
+    family: "ARM constraints",
+    policies: [...armNetworkPolicies, ...armContainerAppPolicies, ...armPrivateEndpointPolicies, ...armEnvironmentPolicies],
+  },
 ];
 
 export const allPolicies: AcaPolicy[] = families.flatMap((f) => f.policies);

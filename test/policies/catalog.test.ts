@@ -19,6 +19,7 @@ const prefixes: Record<string, string> = {
   Network: "network-",
   Observability: "appinsights-",
   Authorization: "role-assignment-",
+  "ARM constraints": "arm-",
 };
 
 describe("the pack's rules", () => {
@@ -37,7 +38,9 @@ describe("the pack's rules", () => {
     for (const policy of allPolicies) {
       expect([policy.name, policy.description]).toEqual([policy.name, expect.stringMatching(/^[A-Z][^.]*(\([^)]*\))?[^.]*\.$/)]);
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
-      expect(policy.metadata.source).toMatch(/^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone)$/);
+      expect(policy.metadata.source).toMatch(
+        /^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|https:\/\/learn\.microsoft\.com\/\S+|azure-rest-api-specs:specification\/\S+\.json)$/,
+      );
     }
   });
 
@@ -51,7 +54,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(48);
+    expect(allPolicies).toHaveLength(57);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
@@ -60,6 +63,12 @@ describe("the pack's rules", () => {
       "storage-private-endpoint",
       "network-private-endpoint-dns-zone-group",
       "network-private-dns-zone-vnet-link",
+      "arm-nsg-priority-unique",
+      "arm-aca-cpu-memory-pair",
+      "arm-private-endpoint-group-id",
+      "arm-private-dns-zone-matches-group",
+      "arm-environment-subnet-dedicated",
+      "arm-environment-subnet-delegation",
     ]);
   });
 

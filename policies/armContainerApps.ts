@@ -1,0 +1,195 @@
+/**
+ * `arm-*` rules for container apps and jobs: probe values and CPU/memory allocations that the
+ * Container Apps API refuses although the azure-native types accept them.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { armTypes } from "./armTypes";
+import { azureName, ofType, props, sourcesOf, types } from "./graph";
+import { resourceRule, stackRule, type AcaPolicy } from "./rule";
+import { UNKNOWN, armName, at, knownList, list, memoryGi, num, parseArmId, sameName, sameText, str, type JsonObject } from "./util";
+
+/** The probe definition (ranges in its descriptions) of the API version azure-native 3.x pins for `app`. */
+const probeSpec = "azure-rest-api-specs:specification/app/resource-manager/Microsoft.App/preview/2025-02-02-preview/CommonDefinitions.json";
+
+const workloadTypes: string[] = [types.containerApp, armTypes.job];
+
+/** The containers of an app's or job's template that carry probes (init containers have none). */
+function probedContainers(p: JsonObject): { label: string; container: unknown }[] {
+  return knownList(at(p, "template", "containers")).map((container, index) => {
+    const name = str(at(container, "name"));
+    return { label: name ? `"${name}"` : `#${index + 1}`, container };
+  });
+}
+
+/** Each bounded probe setting with the range the API description gives. */
+export const probeRanges: { field: string; path: string[]; min: number; max: number }[] = [
+  { field: "initialDelaySeconds", path: ["initialDelaySeconds"], min: 1, max: 60 },
+  { field: "periodSeconds", path: ["periodSeconds"], min: 1, max: 240 },
+  { field: "timeoutSeconds", path: ["timeoutSeconds"], min: 1, max: 240 },
+  { field: "failureThreshold", path: ["failureThreshold"], min: 1, max: 10 },
+  { field: "successThreshold", path: ["successThreshold"], min: 1, max: 10 },
+  { field: "terminationGracePeriodSeconds", path: ["terminationGracePeriodSeconds"], min: 0, max: 3600 },
+  { field: "httpGet.port", path: ["httpGet", "port"], min: 1, max: 65535 },
+  { field: "tcpSocket.port", path: ["tcpSocket", "port"], min: 1, max: 65535 },
+];
+
+function probeLabel(probe: unknown, index: number): string {
+  return str(at(probe, "type")) ?? `#${index + 1}`;
+}
+
+export const probeValues = resourceRule(workloadTypes, {
+  name: "arm-aca-probe-values",
+  description: "Probe settings stay within the ranges the Container Apps API accepts (successThreshold is 1 for liveness and startup).",
+  enforcementLevel: "mandatory",
+  source: probeSpec,
+  validate: (p, { report }) => {
+    for (const { label, container } of probedContainers(p)) {
+      knownList(at(container, "probes")).forEach((probe, index) => {
+        const name = probeLabel(probe, index);
+        for (const range of probeRanges) {
+          const value = num(at(probe, ...range.path));
+          if (value === undefined) continue;
+          if (!Number.isInteger(value) || value < range.min || value > range.max) {
+            report(`Container ${label} ${name} probe must set ${range.field} to a whole number from ${range.min} to ${range.max} (is ${value}).`);
+          }
+        }
+        const success = num(at(probe, "successThreshold"));
+        const type = at(probe, "type");
+        if (success !== undefined && success !== 1 && (sameText(type, "Liveness") || sameText(type, "Startup"))) {
+          report(`Container ${label} ${name} probe must set successThreshold to 1 (is ${success}): the API accepts no other value for liveness and startup probes.`);
+        }
+      });
+    }
+  },
+});
+
+export const probeOnePerType = resourceRule(workloadTypes, {
+  name: "arm-aca-probe-one-per-type",
+  description: "Each container declares at most one probe of each type.",
+  enforcementLevel: "mandatory",
+  source: "https://learn.microsoft.com/azure/container-apps/health-probes#restrictions",
+  validate: (p, { report }) => {
+    for (const { label, container } of probedContainers(p)) {
+      const probes = list(at(container, "probes"));
+      if (probes === UNKNOWN) continue;
+      const counts = new Map<string, { type: string; count: number }>();
+      for (const probe of probes) {
+        const type = str(at(probe, "type"));
+        if (type === undefined) continue;
+        const entry = counts.get(type.toLowerCase()) ?? { type, count: 0 };
+        entry.count += 1;
+        counts.set(type.toLowerCase(), entry);
+      }
+      for (const { type, count } of counts.values()) {
+        if (count > 1) report(`Container ${label} must declare one ${type} probe, not ${count}: Container Apps accepts one probe of each type per container.`);
+      }
+    }
+  },
+});
+
+/** The largest total allocation of each plan whose CPU/memory pairs are fixed. */
+export const consumptionOnlyMaximumCpu = 2;
+export const consumptionProfileMaximumCpu = 4;
+
+/** The environment an app or job runs in, when it can be told. */
+function environmentOf(workload: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
+  const environments = ofType(resources, types.managedEnvironment);
+  const sources = [...sourcesOf(workload, "managedEnvironmentId"), ...sourcesOf(workload, "environmentId")].filter(
+    (r) => r.type === types.managedEnvironment,
+  );
+  const distinct = [...new Set(sources)];
+  if (distinct.length === 1) return distinct[0];
+  const p = props(workload);
+  const id = parseArmId(at(p, "managedEnvironmentId")) ?? parseArmId(at(p, "environmentId"));
+  const name = armName(id, "managedEnvironments");
+  if (name === undefined) return undefined;
+  const named = environments.filter((environment) => sameName(azureName(environment), name));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/**
+ * The largest total vCPU of the fixed CPU/memory pairs that apply to the workload, or undefined
+ * when they do not apply (a Dedicated workload profile) or cannot be told yet.
+ */
+function pairCeiling(workload: PolicyResource, resources: PolicyResource[]): number | undefined {
+  const profileName = at(props(workload), "workloadProfileName");
+  if (profileName === UNKNOWN) return undefined;
+  const environment = environmentOf(workload, resources);
+  const profiles = environment ? at(props(environment), "workloadProfiles") : undefined;
+  if (profiles === UNKNOWN) return undefined;
+  const declared = Array.isArray(profiles) ? profiles : [];
+  const name = str(profileName);
+  if (name === undefined) {
+    if (profileName !== undefined) return undefined;
+    // No profile named: the Consumption plan (consumption-only) or the Consumption profile.
+    if (environment && declared.length === 0) return consumptionOnlyMaximumCpu;
+    return consumptionProfileMaximumCpu;
+  }
+  const profile = declared.find((candidate) => sameName(str(at(candidate, "name")), name));
+  const type = profile === undefined ? undefined : at(profile, "workloadProfileType");
+  if (type === UNKNOWN) return undefined;
+  if (profile !== undefined) return sameText(type, "Consumption") ? consumptionProfileMaximumCpu : undefined;
+  return sameText(name, "Consumption") ? consumptionProfileMaximumCpu : undefined;
+}
+
+/** ACA's per-container defaults when `resources` leaves a value out. */
+const defaultCpu = 0.25;
+const defaultMemoryGi = 0.5;
+
+/** The total vCPU and GiB the containers request, or undefined while any value is unknown or unreadable. */
+function totals(p: JsonObject): { cpu: number; memory: number } | undefined {
+  const containers = list(at(p, "template", "containers"));
+  if (containers === UNKNOWN || containers.length === 0) return undefined;
+  let cpu = 0;
+  let memory = 0;
+  for (const container of containers) {
+    const cpuValue = at(container, "resources", "cpu");
+    const memoryValue = at(container, "resources", "memory");
+    const containerCpu = cpuValue === undefined ? defaultCpu : num(cpuValue);
+    const containerMemory = memoryValue === undefined ? defaultMemoryGi : memoryGi(memoryValue);
+    if (containerCpu === undefined || containerMemory === undefined) return undefined;
+    cpu += containerCpu;
+    memory += containerMemory;
+  }
+  return { cpu, memory };
+}
+
+const tolerance = 1e-6;
+
+function format(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+export const cpuMemoryPair = stackRule({
+  name: "arm-aca-cpu-memory-pair",
+  description: "On the Consumption plan and the Consumption profile, the containers' total CPU and memory form a pair Azure accepts (0.25 vCPU steps, 2 GiB per vCPU).",
+  enforcementLevel: "mandatory",
+  source: "https://learn.microsoft.com/azure/container-apps/containers#allocations",
+  resourceTypes: [...workloadTypes, types.managedEnvironment],
+  validate: (resources, { report }) => {
+    for (const workload of resources.filter((r) => workloadTypes.includes(r.type))) {
+      const total = totals(props(workload));
+      if (!total) continue;
+      const ceiling = pairCeiling(workload, resources);
+      if (ceiling === undefined) continue;
+      const steps = total.cpu / 0.25;
+      const onStep = Math.abs(steps - Math.round(steps)) < tolerance;
+      const inRange = total.cpu >= 0.25 - tolerance && total.cpu <= ceiling + tolerance;
+      const pairedMemory = Math.abs(total.memory - total.cpu * 2) < 0.01;
+      if (onStep && inRange && pairedMemory) continue;
+      const plan = ceiling === consumptionOnlyMaximumCpu ? "a consumption-only environment" : "the Consumption profile";
+      const kind = workload.type === armTypes.job ? "Job" : "Container app";
+      report(
+        `${kind} ${azureName(workload) ?? str(at(props(workload), "jobName")) ?? workload.name} requests ${format(total.cpu)} vCPU and ${format(total.memory)}Gi in total; ` +
+          `in ${plan} the containers together must request 0.25 to ${ceiling} vCPU in steps of 0.25 with twice as many GiB of memory (e.g. 0.5 vCPU with 1Gi).`,
+        workload.urn,
+      );
+    }
+  },
+});
+
+/**
+ * The registered rules. `probeValues` joins them once the components' probes start at the API's
+ * minimum initialDelaySeconds of 1 (they set 0 today, which the API spec does not accept).
+ */
+export const armContainerAppPolicies: AcaPolicy[] = [probeOnePerType, cpuMemoryPair];
