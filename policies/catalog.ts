@@ -12,12 +12,13 @@ import { environmentPolicies } from "./environments";
 import { keyVaultPolicies } from "./keyVaults";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
+import { previewNotJudged } from "./previewNotJudged";
 import { registryPolicies } from "./registries";
 import type { AcaPolicy } from "./rule";
 import { storageAccountPolicies } from "./storageAccounts";
 
-/** The families in the order the rule table lists them. */
-export const families: { family: string; policies: AcaPolicy[] }[] = [
+/** The rule families, in the order the rule table lists them. */
+const ruleFamilies: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Container apps", policies: containerAppPolicies },
   { family: "Managed environments", policies: environmentPolicies },
   { family: "Container registries", policies: registryPolicies },
@@ -30,6 +31,12 @@ export const families: { family: string; policies: AcaPolicy[] }[] = [
     family: "ARM constraints",
     policies: [...armNetworkPolicies, ...armContainerAppPolicies, ...armPrivateEndpointPolicies, ...armEnvironmentPolicies],
   },
+];
+
+/** Every family, then the policy that says which of their rules could not judge a resource at preview. */
+export const families: { family: string; policies: AcaPolicy[] }[] = [
+  ...ruleFamilies,
+  { family: "Preview", policies: [previewNotJudged(ruleFamilies.flatMap((f) => f.policies))] },
 ];
 
 export const allPolicies: AcaPolicy[] = families.flatMap((f) => f.policies);

@@ -1,7 +1,13 @@
-/** Rules for `azure-native:app:ContainerApp`: ingress, identity, secrets, probes, images, scale. */
+/**
+ * Rules for container apps (`azure-native:app:ContainerApp`, classic `azure:containerapp/app:App`) and,
+ * where they apply, container app jobs (`azure-native:app:Job`): ingress, identity, secrets, probes,
+ * images, scale. A rule over containers judges every container of the template (the main one and its
+ * sidecars) and, where the setting exists on them, its init containers.
+ */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, names, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
+import { azureName, dependsThrough, isOfType, names, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
 import { roleIds } from "./roles";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
 import {
   UNKNOWN,
@@ -15,20 +21,35 @@ import {
   num,
   objectAt,
   parseArmId,
+  peek,
+  present,
   sameName,
   sameText,
   str,
   type JsonObject,
 } from "./util";
 
-/** Containers of the app's template, with a label for messages. */
+/** The types judged by the rules that apply to every workload: apps (both providers) and jobs. */
+const workloads = [types.containerApp, classicTypes.containerApp, types.job];
+/** The types judged by the rules about apps only (ingress, probes, scale). */
+const apps = [types.containerApp, classicTypes.containerApp];
+
+/** What a message calls the resource ("Container app", "Job"). */
+function workloadNoun(type: string): string {
+  return type === types.job ? "Job" : "Container app";
+}
+
+/**
+ * The containers of the template with a label for messages: every entry of `containers` (the main
+ * container and its sidecars) and, with `includeInit`, the init containers that run before them.
+ */
 function containers(p: JsonObject, includeInit = false): { label: string; container: unknown }[] {
   const keys = includeInit ? ["containers", "initContainers"] : ["containers"];
   const found: { label: string; container: unknown }[] = [];
   for (const key of keys) {
     knownList(at(p, "template", key)).forEach((container, index) => {
-      const name = str(at(container, "name"));
-      found.push({ label: name ? `"${name}"` : `#${index + 1}`, container });
+      const name = str(peek(container, "name"));
+      found.push({ label: name ? `"${name}"` : key === "initContainers" ? `init #${index + 1}` : `#${index + 1}`, container });
     });
   }
   return found;
@@ -38,7 +59,7 @@ function ingressOf(p: JsonObject): unknown {
   return at(p, "configuration", "ingress");
 }
 
-export const ingressHttpsOnly = resourceRule(types.containerApp, {
+export const ingressHttpsOnly = resourceRule(apps, {
   name: "aca-ingress-https-only",
   description: "Container app ingress accepts HTTPS only (allowInsecure is false).",
   enforcementLevel: "mandatory",
@@ -56,53 +77,53 @@ export const ingressHttpsOnly = resourceRule(types.containerApp, {
   },
 });
 
-export const managedIdentity = resourceRule(types.containerApp, {
+export const managedIdentity = resourceRule(workloads, {
   name: "aca-managed-identity",
-  description: "Container apps have a managed identity.",
+  description: "Container apps and jobs have a managed identity.",
   enforcementLevel: "mandatory",
   source: "Azure Policy b874ab2d",
-  validate: (p, { report }) => {
+  validate: (p, { report, args }) => {
     const identity = at(p, "identity");
     if (identity === UNKNOWN) return;
     const type = at(identity, "type");
     if (type === UNKNOWN) return;
     if (type === undefined || sameText(type, "None")) {
-      report("Container app must set identity.type to UserAssigned (or SystemAssigned) so it reaches Azure without stored credentials.");
+      report(`${workloadNoun(args.type)} must set identity.type to UserAssigned (or SystemAssigned) so it reaches Azure without stored credentials.`);
     }
   },
 });
 
-export const registryIdentity = resourceRule(types.containerApp, {
+export const registryIdentity = resourceRule(workloads, {
   name: "aca-registry-identity",
-  description: "Container apps pull images with a managed identity, never a registry password.",
+  description: "Container apps and jobs pull images with a managed identity, never a registry password.",
   enforcementLevel: "mandatory",
   source: "ACA landing zone",
   validate: (p, { report }) => {
     knownList(at(p, "configuration", "registries")).forEach((registry, index) => {
-      const server = str(at(registry, "server")) ?? `#${index + 1}`;
-      if (at(registry, "passwordSecretRef") !== undefined || at(registry, "username") !== undefined) {
+      const server = str(peek(registry, "server")) ?? `#${index + 1}`;
+      if (present(registry, "passwordSecretRef") === true || present(registry, "username") === true) {
         report(`Registry ${server} must be pulled with identity instead of username/passwordSecretRef.`);
-      } else if (at(registry, "identity") === undefined) {
+      } else if (present(registry, "identity") === false) {
         report(`Registry ${server} must set identity to a managed identity (resource id or "system") that holds AcrPull.`);
       }
     });
   },
 });
 
-export const secretsFromKeyVault = resourceRule(types.containerApp, {
+export const secretsFromKeyVault = resourceRule(workloads, {
   name: "aca-secrets-key-vault",
-  description: "Container app secrets are Key Vault references read with a managed identity, never inline values.",
+  description: "Container app and job secrets are Key Vault references read with a managed identity, never inline values.",
   enforcementLevel: "mandatory",
   source: "ACA landing zone",
   validate: (p, { report }) => {
     knownList(at(p, "configuration", "secrets")).forEach((secret, index) => {
-      const name = str(at(secret, "name")) ?? `#${index + 1}`;
-      if (at(secret, "value") !== undefined) {
+      const name = str(peek(secret, "name")) ?? `#${index + 1}`;
+      if (present(secret, "value") === true) {
         report(`Secret ${name} must be a Key Vault reference (keyVaultUrl and identity), not an inline value.`);
         return;
       }
-      if (at(secret, "keyVaultUrl") === undefined) report(`Secret ${name} must set keyVaultUrl to a Key Vault secret URI.`);
-      if (at(secret, "identity") === undefined) {
+      if (present(secret, "keyVaultUrl") === false) report(`Secret ${name} must set keyVaultUrl to a Key Vault secret URI.`);
+      if (present(secret, "identity") === false) {
         report(`Secret ${name} must set identity to a managed identity that holds Key Vault Secrets User.`);
       }
     });
@@ -111,7 +132,7 @@ export const secretsFromKeyVault = resourceRule(types.containerApp, {
 
 const probeTypes = ["Liveness", "Readiness", "Startup"];
 
-export const healthProbes = resourceRule(types.containerApp, {
+export const healthProbes = resourceRule(apps, {
   name: "aca-health-probes",
   description: "Every container declares liveness, readiness and startup probes.",
   enforcementLevel: "mandatory",
@@ -140,7 +161,7 @@ function httpProbe(probes: unknown[], type: string): { path?: string; port?: num
   return { path: str(at(probe, "httpGet", "path")) ?? undefined, port: num(at(probe, "httpGet", "port")) };
 }
 
-export const probePathsDistinct = resourceRule(types.containerApp, {
+export const probePathsDistinct = resourceRule(apps, {
   name: "aca-probe-paths-distinct",
   description: "Readiness and liveness probes use different endpoints.",
   enforcementLevel: "mandatory",
@@ -162,7 +183,7 @@ export const probePathsDistinct = resourceRule(types.containerApp, {
   },
 });
 
-export const resourceLimits = resourceRule(types.containerApp, {
+export const resourceLimits = resourceRule(workloads, {
   name: "aca-resource-limits",
   description: "Container CPU and memory requests stay within the configured limits.",
   enforcementLevel: "mandatory",
@@ -198,7 +219,7 @@ export const resourceLimits = resourceRule(types.containerApp, {
 const acaDefaultMinReplicas = 0;
 const acaDefaultMaxReplicas = 10;
 
-export const replicaBounds = resourceRule(types.containerApp, {
+export const replicaBounds = resourceRule(apps, {
   name: "aca-replica-bounds",
   description: "Minimum and maximum replicas stay within the configured bounds.",
   enforcementLevel: "mandatory",
@@ -272,7 +293,7 @@ function images(p: JsonObject): { label: string; image: string }[] {
   return found;
 }
 
-export const imageAllowedRegistry = resourceRule(types.containerApp, {
+export const imageAllowedRegistry = resourceRule(workloads, {
   name: "aca-image-allowed-registry",
   description: "Container images come only from the allowed registries.",
   enforcementLevel: "mandatory",
@@ -299,7 +320,7 @@ export const imageAllowedRegistry = resourceRule(types.containerApp, {
   },
 });
 
-export const imageDigestPinned = resourceRule(types.containerApp, {
+export const imageDigestPinned = resourceRule(workloads, {
   name: "aca-image-digest-pinned",
   description: "Container images are pinned by digest.",
   enforcementLevel: "advisory",
@@ -313,7 +334,7 @@ export const imageDigestPinned = resourceRule(types.containerApp, {
   },
 });
 
-export const imageNoLatestTag = resourceRule(types.containerApp, {
+export const imageNoLatestTag = resourceRule(workloads, {
   name: "aca-image-no-latest-tag",
   description: "Container images name a version or digest, never `latest`.",
   enforcementLevel: "mandatory",
@@ -328,7 +349,7 @@ export const imageNoLatestTag = resourceRule(types.containerApp, {
   },
 });
 
-export const ingressInternalOnly = resourceRule(types.containerApp, {
+export const ingressInternalOnly = resourceRule(apps, {
   name: "aca-ingress-internal-only",
   description: "Container app ingress is not exposed outside the VNet (private baseline).",
   enforcementLevel: "mandatory",
@@ -341,7 +362,7 @@ export const ingressInternalOnly = resourceRule(types.containerApp, {
   },
 });
 
-export const ipRestrictionsAllowOnly = resourceRule(types.containerApp, {
+export const ipRestrictionsAllowOnly = resourceRule(apps, {
   name: "aca-ip-restrictions-allow-only",
   description: "Ingress IP restrictions are allow-lists, never deny-lists.",
   enforcementLevel: "mandatory",
@@ -350,7 +371,7 @@ export const ipRestrictionsAllowOnly = resourceRule(types.containerApp, {
     knownList(at(ingressOf(p), "ipSecurityRestrictions")).forEach((rule, index) => {
       const action = str(at(rule, "action"));
       if (action !== undefined && !sameText(action, "Allow")) {
-        const name = str(at(rule, "name")) ?? `#${index + 1}`;
+        const name = str(peek(rule, "name")) ?? `#${index + 1}`;
         report(`IP restriction ${name} must use action Allow: list the ranges that may call the app instead of those that may not.`);
       }
     });
@@ -369,7 +390,7 @@ export const sessionAffinityDisabled = resourceRule(types.containerApp, {
   },
 });
 
-export const namePattern = resourceRule(types.containerApp, {
+export const namePattern = resourceRule(apps, {
   name: "aca-name-pattern",
   description: "Container app names follow the naming pattern.",
   enforcementLevel: "mandatory",
@@ -415,7 +436,7 @@ function identitiesNamed(app: PolicyResource, identity: unknown, resources: Poli
     const name = armName(id, "userAssignedIdentities");
     return identities.filter((r) => sameName(azureName(r), name) || (azureName(r) === undefined && dependsThrough(app, "configuration", r)));
   }
-  const fromConfiguration = sourcesOf(app, "configuration").filter((r) => r.type === types.userAssignedIdentity);
+  const fromConfiguration = sourcesOf(app, "configuration").filter((r) => isOfType(r, types.userAssignedIdentity));
   return fromConfiguration.length > 0 ? fromConfiguration : identities.filter((r) => dependsThrough(app, "identity", r));
 }
 
@@ -433,7 +454,7 @@ function scopeCovers(assignment: PolicyResource, registry: PolicyResource): Matc
 
 /** Is the assignment's principal the identity (by dependency, or by principal ids known after deploy)? */
 function principalIs(assignment: PolicyResource, identity: PolicyResource): Match {
-  const path = identity.type === types.containerApp ? ["identity", "principalId"] : ["principalId"];
+  const path = isOfType(identity, types.containerApp) ? ["identity", "principalId"] : ["principalId"];
   return names(assignment, "principalId", str(at(props(assignment), "principalId")), identity, str(at(props(identity), ...path)));
 }
 

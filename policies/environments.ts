@@ -1,6 +1,6 @@
 /** Rules for `azure-native:app:ManagedEnvironment`: logs, VNet injection, zones, encryption, subnet. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, sameName, sameText, str } from "./util";
 
@@ -146,8 +146,8 @@ function infrastructureSubnets(environment: PolicyResource, subnetId: unknown, r
     return candidates;
   }
   for (const source of sourcesOf(environment, "vnetConfiguration")) {
-    if (source.type === types.subnet) candidates.push(subnetFacts(source.name, props(source)));
-    if (source.type === types.virtualNetwork) {
+    if (isOfType(source, types.subnet)) candidates.push(subnetFacts(source.name, props(source)));
+    if (isOfType(source, types.virtualNetwork)) {
       knownList(at(props(source), "subnets")).forEach((inline, index) => {
         candidates.push(subnetFacts(`${source.name}/${str(at(inline, "name")) ?? `#${index + 1}`}`, inline));
       });

@@ -7,7 +7,7 @@
  * those with the names that are known, so stack rules can follow a reference either way.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { types } from "./resourceTypes";
+import { types, unaliasedType } from "./resourceTypes";
 import { armName, at, parseArmId, propsOf, sameName, str, type JsonObject } from "./util";
 
 
@@ -27,8 +27,14 @@ const nameProperty: Record<string, string> = {
   [types.userAssignedIdentity]: "resourceName",
 };
 
+/** True when `resource` is of the azure-native `type`, under its own token or a versioned alias of it. */
+export function isOfType(resource: PolicyResource, type: string): boolean {
+  return resource.type === type || unaliasedType(resource.type) === type;
+}
+
+/** The resources of the azure-native `type`, under any of its tokens. */
 export function ofType(resources: PolicyResource[], type: string): PolicyResource[] {
-  return resources.filter((r) => r.type === type);
+  return resources.filter((r) => isOfType(r, type));
 }
 
 export function props(resource: PolicyResource): JsonObject {
@@ -37,11 +43,11 @@ export function props(resource: PolicyResource): JsonObject {
 
 /** The Azure name of a resource when it is known (set explicitly by the program). */
 export function azureName(resource: PolicyResource): string | undefined {
-  const key = nameProperty[resource.type];
+  const key = nameProperty[unaliasedType(resource.type)];
   const p = props(resource);
   const explicit = key ? str(at(p, key)) : undefined;
   if (explicit) return explicit;
-  return resource.type === types.subnet ? str(at(p, "name")) : undefined;
+  return isOfType(resource, types.subnet) ? str(at(p, "name")) : undefined;
 }
 
 /**

@@ -5,6 +5,9 @@
 import { PolicyPack } from "@pulumi/policy";
 import { defaultBaseline } from "./baseline";
 import { allPolicies } from "./catalog";
+import { routeTypesToRules } from "./typeRouting";
+
+routeTypesToRules();
 
 new PolicyPack("pulumi-aca", {
   description: `Azure Well-Architected rules for Container Apps, registries, Key Vaults, storage and networking (baseline: ${defaultBaseline()}).`,

@@ -1,6 +1,6 @@
 /** Rules for subnets, private endpoints and private DNS: NSGs, zone groups, VNet links. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, names, ofType, props, refersTo, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, names, ofType, props, refersTo, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str, type JsonObject } from "./util";
 
@@ -86,8 +86,8 @@ function endpointVnets(endpoint: PolicyResource, resources: PolicyResource[]): P
     for (const vnet of vnets) if (sameName(azureName(vnet), vnetName)) found.add(vnet);
   }
   for (const source of sourcesOf(endpoint, "subnet")) {
-    if (source.type === types.virtualNetwork) found.add(source);
-    if (source.type === types.subnet) {
+    if (isOfType(source, types.virtualNetwork)) found.add(source);
+    if (isOfType(source, types.subnet)) {
       const vnetName = str(at(props(source), "virtualNetworkName"));
       for (const vnet of vnets) {
         if (dependsThrough(source, "virtualNetworkName", vnet) || isDescendantOf(source, vnet) || sameName(azureName(vnet), vnetName)) found.add(vnet);

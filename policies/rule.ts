@@ -1,14 +1,12 @@
 /**
  * How a rule is declared: a CrossGuard policy plus the metadata the rule table is generated from.
  *
- * `resourceRule` and `stackRule` wrap `validateResourceOfType` / `remediateResourceOfType` and
- * `validateStack` so that every rule reads its properties the same way (plain values, unknowns kept
- * apart), reads its tunables with their defaults, and is switched by the baseline when it only
- * makes sense inside a VNet.
+ * `resourceRule` and `stackRule` build `validateResource` / `remediateResource` and `validateStack`
+ * so that every rule reads its properties the same way (plain values, unknowns kept apart), judges
+ * every token of its types (versioned aliases, classic provider tokens), reads its tunables with
+ * their defaults, and is switched by the baseline when it only makes sense inside a VNet.
  */
 import {
-  remediateResourceOfType,
-  validateResourceOfType,
   type EnforcementLevel,
   type PolicyConfigSchema,
   type PolicyResource,
@@ -21,11 +19,16 @@ import {
 import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaType } from "@pulumi/policy/schema";
 import type { Resource } from "@pulumi/pulumi";
 import { baselineSchema, selectedBaseline, type Baseline } from "./baseline";
+import { classicAdapters, renamed } from "./classicAzure";
+import { classicNativeType, nativeType, routeOf, tokenOfUrn, tokensOf, unaliasedType } from "./resourceTypes";
 import { propsOf, raw, type JsonObject } from "./util";
 
 /** Where a rule applies and where it comes from: the columns of the rule table. */
 export interface RuleMetadata {
-  /** The Azure resource types the rule judges. */
+  /**
+   * The resource types the rule judges: azure-native tokens (each also under the versioned tokens
+   * the SDK lists as its aliases) and classic `@pulumi/azure` tokens.
+   */
   resourceTypes: string[];
   /** `any`: both baselines. `private`: only the private baseline (off in `public`). */
   baseline: "any" | Baseline;
@@ -123,10 +126,41 @@ function metadataTags(meta: RuleMetadata): string[] {
 
 const privateOnlyReason = "Applies to the private baseline only.";
 
+/** How a resource rule judges one resource, for the pack's own bookkeeping (`preview-not-judged`). */
+export interface ResourceJudge {
+  /** True when the rule judges resources registered under `token`. */
+  judges(token: string): boolean;
+  /** The properties in the shape the rule reads (classic properties adapted), or undefined when it does not judge the token. */
+  shape(token: string, props: unknown): JsonObject | undefined;
+  /** Runs the validation over properties already in the rule's shape, with the type it judges them as. */
+  run(shaped: JsonObject, type: string, args: ResourceValidationArgs, report: ReportViolation): void;
+}
+
+const judges = new WeakMap<AcaResourcePolicy, ResourceJudge>();
+
+/** How `policy` judges a resource; undefined for a policy not declared with `resourceRule`. */
+export function judgeOf(policy: AcaResourcePolicy): ResourceJudge | undefined {
+  return judges.get(policy);
+}
+
+/** The token a resource was registered with: from its URN (the engine may route it by another), else its type. */
+export function tokenOf(args: { urn?: string; type: string }): string {
+  return tokenOfUrn(args.urn) ?? args.type;
+}
+
+/** `fn`, filtered by `@pulumi/policy` to resources of `route` before it is called (its per-type fast path). */
+function routed<F extends object>(fn: F, route: string | undefined): F {
+  if (route !== undefined) (fn as { __pulumiType?: string }).__pulumiType = route;
+  return fn;
+}
+
 /**
- * A rule over one resource type. `validate` sees the properties as plain values (unknowns as the
- * wire sentinel, which `util.at` turns into `UNKNOWN`); `remediate` mutates the properties it is
- * given and returns true when it changed something.
+ * A rule over resource types: azure-native tokens (each also judged under the versioned tokens the
+ * SDK lists as its aliases) and classic `@pulumi/azure` tokens, whose properties `classicAzure.ts`
+ * adapts to the azure-native shape first. `validate` sees the properties as plain values (unknowns
+ * as the wire sentinel, which `util.at` turns into `UNKNOWN`) and, in `args.type`, the azure-native
+ * type it judges them as; `remediate` mutates the properties it is given and returns true when it
+ * changed something (azure-native tokens only: a classic resource's properties are adapted copies).
  */
 export function resourceRule<T extends ConfigValues = Record<string, never>>(
   resourceType: string | string[],
@@ -138,7 +172,16 @@ export function resourceRule<T extends ConfigValues = Record<string, never>>(
   const privateOnly = definition.baseline === "private";
   const defaults = (definition.tunables?.defaults ?? {}) as T;
   const resourceTypes = Array.isArray(resourceType) ? resourceType : [resourceType];
-  const classes = resourceTypes.map(resourceClass);
+  for (const token of resourceTypes) {
+    if (token !== unaliasedType(token)) throw new Error(`Rule ${definition.name} must name ${unaliasedType(token)}, not its alias ${token}.`);
+    if (classicNativeType[token] !== undefined && classicAdapters[token] === undefined) {
+      throw new Error(`Rule ${definition.name} judges ${token}, which has no adapter in classicAzure.ts.`);
+    }
+  }
+  const judged = new Set(resourceTypes.flatMap((token) => (classicNativeType[token] !== undefined ? [token] : tokensOf(token))));
+  const routes = [...new Set(resourceTypes.map(routeOf))];
+  const route = routes.length === 1 ? routes[0] : undefined;
+  const typeList = resourceTypes.join(" or ");
   const metadata: RuleMetadata = {
     resourceTypes,
     baseline: definition.baseline ?? "any",
@@ -153,34 +196,41 @@ export function resourceRule<T extends ConfigValues = Record<string, never>>(
     tags: metadataTags(metadata),
     metadata,
   };
-  const validate = (props: unknown, args: ResourceValidationArgs, report: ReportViolation): void => {
-    const config = readConfig(definition.name, args, defaults);
-    if (privateOnly && selectedBaseline(config) !== "private") args.notApplicable(privateOnlyReason);
-    definition.validate(propsOf(props), { config, report, args });
+  const judge: ResourceJudge = {
+    judges: (token) => judged.has(token),
+    shape: (token, props) => {
+      if (!judged.has(token)) return undefined;
+      const adapter = classicAdapters[token];
+      return adapter ? adapter.adapt(propsOf(props)) : propsOf(props);
+    },
+    run: (shaped, type, args, report) => {
+      const config = readConfig(definition.name, args, defaults);
+      if (privateOnly && selectedBaseline(config) !== "private") args.notApplicable(privateOnlyReason);
+      definition.validate(shaped, { config, report, args: type === args.type ? args : { ...args, type } });
+    },
   };
-  if (classes.length === 1) {
-    policy.validateResource = validateResourceOfType(classes[0]!, validate);
-  } else {
-    policy.validateResource = (args, report) => {
-      if (!resourceTypes.includes(args.type)) args.notApplicable(`Policy only applies to resources of type ${resourceTypes.join(" or ")}`);
-      validate(args.props, args, report);
-    };
-  }
+  judges.set(policy, judge);
+  policy.validateResource = routed((args: ResourceValidationArgs, report: ReportViolation): void => {
+    const token = tokenOf(args);
+    const shaped = judge.shape(token, args.props);
+    if (shaped === undefined) return args.notApplicable(`Policy only applies to resources of type ${typeList}`);
+    const adapter = classicAdapters[token];
+    judge.run(shaped, nativeType(token), args, adapter ? (message, urn) => report(renamed(message, adapter), urn) : report);
+  }, route);
   const remediate = definition.remediate;
   if (remediate) {
-    const remediation = (props: unknown, args: ResourceValidationArgs): Record<string, unknown> | undefined => {
+    policy.remediateResource = routed((args: ResourceValidationArgs): Record<string, unknown> | undefined => {
+      const token = tokenOf(args);
+      if (!judged.has(token)) return args.notApplicable(`Policy only applies to resources of type ${typeList}`);
+      if (classicAdapters[token] !== undefined) return undefined;
       const config = readConfig(definition.name, args, defaults);
       if (privateOnly && selectedBaseline(config) !== "private") return undefined;
       // The remediation edits the secret-preserving view behind the unknown-checking proxy, so
       // secrets it does not touch stay secret when the engine reads the result back.
-      const target = raw(props);
+      const target = raw(args.props);
       if (target === null || typeof target !== "object") return undefined;
       return remediate(target as JsonObject, config) ? (target as Record<string, unknown>) : undefined;
-    };
-    policy.remediateResource =
-      classes.length === 1
-        ? remediateResourceOfType(classes[0]!, remediation)
-        : (args) => (resourceTypes.includes(args.type) ? remediation(args.props, args) : undefined);
+    }, route);
   }
   if (policy.metadata.baseline === "private" || definition.tunables) {
     const schema = configSchemaOf(definition.tunables, privateOnly);

@@ -8,8 +8,13 @@ import { ruleSummaries } from "./catalog";
 export const tableStart = "<!-- rule-table:start -->";
 export const tableEnd = "<!-- rule-table:end -->";
 
+/** `azure-native:app:ContainerApp` → `app:ContainerApp`; classic tokens (`azure:…`) stay whole. */
 function shortType(type: string): string {
   return type.replace(/^azure-native:/, "");
+}
+
+function typesCell(types: string[]): string {
+  return types.length === 0 ? "every type a resource rule judges" : types.map(shortType).join(", ");
 }
 
 function cell(text: string): string {
@@ -18,11 +23,11 @@ function cell(text: string): string {
 
 export function renderRuleTable(): string {
   const header = [
-    "| Rule | Resource | Level | Baseline | Source | Checks |",
+    "| Rule | Types judged | Level | Baseline | Source | Checks |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
   const rows = ruleSummaries().map((rule) => {
-    const resource = rule.kind === "stack" ? `stack: ${rule.resourceTypes.map(shortType).join(", ")}` : rule.resourceTypes.map(shortType).join(", ");
+    const resource = rule.kind === "stack" ? `stack: ${typesCell(rule.resourceTypes)}` : typesCell(rule.resourceTypes);
     const extras = [rule.remediates ? "remediates" : "", rule.tunables.filter((t) => t !== "baseline").map((t) => `\`${t}\``).join(", ")]
       .filter((e) => e !== "")
       .join("; ");

@@ -51,24 +51,123 @@ export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** A step of a property path: a key or a list index. */
+export type PathStep = string | number;
+
 /**
- * Walks `path` from `root`: the value found, `undefined` when a step is absent, or `UNKNOWN`
- * when a step (or the value) is unknown.
+ * What a rule read that was unknown, while `watchUnknownReads` watches it: the paths (from the
+ * resource's properties) where a read met an unknown value. Objects and lists read from the watched
+ * properties remember their own path, so a rule that walks into a container or a list element is
+ * still traced back to the property it started from.
  */
-export function at(root: unknown, ...path: (string | number)[]): unknown {
+interface ReadLog {
+  paths: WeakMap<object, readonly PathStep[]>;
+  unknown: (readonly PathStep[])[];
+}
+
+let readLog: ReadLog | undefined;
+
+/**
+ * Runs `read` (a rule's validation) and returns the property paths it found unknown, outermost
+ * first: the properties the rule could not judge. Reads through `peek` and `present` of a set
+ * value do not count.
+ */
+export function watchUnknownReads(props: JsonObject, read: () => void): string[] {
+  const outer = readLog;
+  const log: ReadLog = { paths: new WeakMap([[props, []]]), unknown: [] };
+  readLog = log;
+  try {
+    read();
+  } finally {
+    readLog = outer;
+  }
+  return outermostPaths(log.unknown);
+}
+
+/** Dotted paths, with paths inside another recorded path dropped (`configuration` covers `configuration.ingress`). */
+function outermostPaths(paths: (readonly PathStep[])[]): string[] {
+  const sorted = [...paths].sort((a, b) => a.length - b.length);
+  const kept: (readonly PathStep[])[] = [];
+  for (const path of sorted) {
+    if (!kept.some((outer) => outer.every((step, i) => path[i] === step))) kept.push(path);
+  }
+  return kept.map(formatPath);
+}
+
+/** `["template", "containers", 0, "image"]` → `template.containers[0].image`. */
+export function formatPath(path: readonly PathStep[]): string {
+  return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
+function noteUnknown(log: ReadLog, root: unknown, path: readonly PathStep[]): void {
+  const base = root !== null && typeof root === "object" ? log.paths.get(root) : undefined;
+  if (base !== undefined) log.unknown.push([...base, ...path]);
+}
+
+function notePath(log: ReadLog, root: unknown, path: readonly PathStep[], value: unknown): void {
+  if (value === null || typeof value !== "object" || root === null || typeof root !== "object") return;
+  const base = log.paths.get(root);
+  if (base === undefined || log.paths.has(value)) return;
+  const full = [...base, ...path];
+  log.paths.set(value, full);
+  if (Array.isArray(value)) {
+    value.forEach((element, index) => {
+      if (element !== null && typeof element === "object" && !log.paths.has(element)) log.paths.set(element, [...full, index]);
+    });
+  }
+}
+
+/** Walks `path`: the value found, `undefined` when a step is absent, `UNKNOWN` (and how many steps were walked) when one is unknown. */
+function walk(root: unknown, path: readonly PathStep[]): { value: unknown; blockedAt?: number } {
   let current: unknown = raw(root);
-  for (const step of path) {
-    if (isUnknown(current)) return UNKNOWN;
-    if (current === undefined || current === null) return undefined;
+  for (let i = 0; i < path.length; i++) {
+    if (isUnknown(current)) return { value: UNKNOWN, blockedAt: i };
+    if (current === undefined || current === null) return { value: undefined };
+    const step = path[i]!;
     if (typeof step === "number") {
-      if (!Array.isArray(current)) return undefined;
+      if (!Array.isArray(current)) return { value: undefined };
       current = current[step];
     } else {
-      if (typeof current !== "object") return undefined;
+      if (typeof current !== "object") return { value: undefined };
       current = (current as JsonObject)[step];
     }
   }
-  return isUnknown(current) ? UNKNOWN : current;
+  return isUnknown(current) ? { value: UNKNOWN, blockedAt: path.length } : { value: current };
+}
+
+/**
+ * Walks `path` from `root`: the value found, `undefined` when a step is absent, or `UNKNOWN`
+ * when a step (or the value) is unknown. Under `watchUnknownReads` an unknown counts as a read
+ * the rule could not judge.
+ */
+export function at(root: unknown, ...path: PathStep[]): unknown {
+  const { value, blockedAt } = walk(root, path);
+  const log = readLog;
+  if (log !== undefined) {
+    const base = raw(root);
+    if (blockedAt !== undefined) noteUnknown(log, base, path.slice(0, blockedAt));
+    else notePath(log, base, path, value);
+  }
+  return value;
+}
+
+/** `at` for values a rule only names in messages (a container's name): an unknown there does not stop it judging. */
+export function peek(root: unknown, ...path: PathStep[]): unknown {
+  return walk(root, path).value;
+}
+
+/**
+ * Is the property at `path` set? True when it is, known or not (`identity: identity.id` is set
+ * while the id is still unknown); false when absent; `UNKNOWN` when an enclosing value is unknown,
+ * so it cannot be told (and, under `watchUnknownReads`, a read the rule could not judge).
+ */
+export function present(root: unknown, ...path: PathStep[]): boolean | Unknown {
+  const { value, blockedAt } = walk(root, path);
+  if (blockedAt === undefined) return value !== undefined && value !== null;
+  if (blockedAt === path.length) return true;
+  const log = readLog;
+  if (log !== undefined) noteUnknown(log, raw(root), path.slice(0, blockedAt));
+  return UNKNOWN;
 }
 
 /** The elements of a list: `[]` when absent, `UNKNOWN` when the list itself is unknown. */
@@ -82,6 +181,17 @@ export function list(value: unknown): unknown[] | Unknown {
 export function knownList(value: unknown): unknown[] {
   const l = list(value);
   return l === UNKNOWN ? [] : l;
+}
+
+/** True when a value holds an unknown anywhere inside it. */
+export function containsUnknown(value: unknown): boolean {
+  const v = raw(value);
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") {
+    for (const key in v as JsonObject) if (containsUnknown((v as JsonObject)[key])) return true;
+  }
+  return false;
 }
 
 /** A known string, or undefined (absent, unknown or not a string). */

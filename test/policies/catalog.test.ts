@@ -8,7 +8,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as storage from "@pulumi/azure-native/storage";
 import { allPolicies, families, ruleSummaries } from "../../policies/catalog";
-import { types } from "../../policies/resourceTypes";
+import { routeOf, types } from "../../policies/resourceTypes";
 
 const prefixes: Record<string, string> = {
   "Container apps": "aca-",
@@ -19,6 +19,7 @@ const prefixes: Record<string, string> = {
   Network: "network-",
   Observability: "appinsights-",
   Authorization: "role-assignment-",
+  Preview: "preview-",
   "ARM constraints": "arm-",
 };
 
@@ -38,9 +39,12 @@ describe("the pack's rules", () => {
     for (const policy of allPolicies) {
       expect([policy.name, policy.description]).toEqual([policy.name, expect.stringMatching(/^[A-Z][^.]*(\([^)]*\))?[^.]*\.$/)]);
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
-      expect(policy.metadata.source).toMatch(
-        /^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|https:\/\/learn\.microsoft\.com\/\S+|azure-rest-api-specs:specification\/\S+\.json)$/,
-      );
+      if (policy.name === "preview-not-judged") expect(policy.metadata.source).toBe("pulumi-aca");
+      else {
+        expect(policy.metadata.source).toMatch(
+          /^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|https:\/\/learn\.microsoft\.com\/\S+|azure-rest-api-specs:specification\/\S+\.json)$/,
+        );
+      }
     }
   });
 
@@ -54,7 +58,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(57);
+    expect(allPolicies).toHaveLength(58);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
@@ -75,6 +79,7 @@ describe("the pack's rules", () => {
   it("name resource types exactly as azure-native does", () => {
     const classes = {
       containerApp: app.ContainerApp,
+      job: app.Job,
       managedEnvironment: app.ManagedEnvironment,
       registry: containerregistry.Registry,
       vault: keyvault.Vault,
@@ -94,11 +99,12 @@ describe("the pack's rules", () => {
     }
   });
 
-  it("filter resource rules by type the way validateResourceOfType does", () => {
+  it("let @pulumi/policy filter each resource rule by the one route all of its types share", () => {
     for (const policy of allPolicies) {
-      if (policy.metadata.stack || policy.metadata.resourceTypes.length !== 1) continue;
+      if (policy.metadata.stack || policy.metadata.resourceTypes.length === 0) continue;
+      const routes = new Set(policy.metadata.resourceTypes.map(routeOf));
       const validate = (policy as { validateResource?: unknown }).validateResource as { __pulumiType?: string };
-      expect(validate.__pulumiType).toBe(policy.metadata.resourceTypes[0]);
+      expect([policy.name, validate.__pulumiType]).toEqual([policy.name, routes.size === 1 ? [...routes][0] : undefined]);
     }
   });
 });
