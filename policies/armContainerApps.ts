@@ -3,15 +3,14 @@
  * Container Apps API refuses although the azure-native types accept them.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { armTypes } from "./armTypes";
-import { azureName, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, isOfType, ofType, props, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, memoryGi, num, parseArmId, sameName, sameText, str, type JsonObject } from "./util";
 
 /** The probe definition (ranges in its descriptions) of the API version azure-native 3.x pins for `app`. */
 const probeSpec = "azure-rest-api-specs:specification/app/resource-manager/Microsoft.App/preview/2025-02-02-preview/CommonDefinitions.json";
 
-const workloadTypes: string[] = [types.containerApp, armTypes.job];
+const workloadTypes: string[] = [types.containerApp, types.job];
 
 /** The containers of an app's or job's template that carry probes (init containers have none). */
 function probedContainers(p: JsonObject): { label: string; container: unknown }[] {
@@ -95,7 +94,7 @@ export const consumptionProfileMaximumCpu = 4;
 function environmentOf(workload: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
   const environments = ofType(resources, types.managedEnvironment);
   const sources = [...sourcesOf(workload, "managedEnvironmentId"), ...sourcesOf(workload, "environmentId")].filter(
-    (r) => r.type === types.managedEnvironment,
+    (r) => isOfType(r, types.managedEnvironment),
   );
   const distinct = [...new Set(sources)];
   if (distinct.length === 1) return distinct[0];
@@ -167,7 +166,7 @@ export const cpuMemoryPair = stackRule({
   source: "https://learn.microsoft.com/azure/container-apps/containers#allocations",
   resourceTypes: [...workloadTypes, types.managedEnvironment],
   validate: (resources, { report }) => {
-    for (const workload of resources.filter((r) => workloadTypes.includes(r.type))) {
+    for (const workload of resources.filter((r) => workloadTypes.some((type) => isOfType(r, type)))) {
       const total = totals(props(workload));
       if (!total) continue;
       const ceiling = pairCeiling(workload, resources);
@@ -178,7 +177,7 @@ export const cpuMemoryPair = stackRule({
       const pairedMemory = Math.abs(total.memory - total.cpu * 2) < 0.01;
       if (onStep && inRange && pairedMemory) continue;
       const plan = ceiling === consumptionOnlyMaximumCpu ? "a consumption-only environment" : "the Consumption profile";
-      const kind = workload.type === armTypes.job ? "Job" : "Container app";
+      const kind = isOfType(workload, types.job) ? "Job" : "Container app";
       report(
         `${kind} ${azureName(workload) ?? str(at(props(workload), "jobName")) ?? workload.name} requests ${format(total.cpu)} vCPU and ${format(total.memory)}Gi in total; ` +
           `in ${plan} the containers together must request 0.25 to ${ceiling} vCPU in steps of 0.25 with twice as many GiB of memory (e.g. 0.5 vCPU with 1Gi).`,

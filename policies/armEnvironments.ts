@@ -3,7 +3,7 @@
  * alone, and its delegation matches the environment kind.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
 import { stackRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str } from "./util";
 
@@ -33,8 +33,8 @@ function vnetNameOf(subnet: PolicyResource, resources: PolicyResource[]): string
  */
 function subnetRef(resource: PolicyResource, property: string, value: unknown, resources: PolicyResource[]): SubnetRef | undefined {
   const sources = sourcesOf(resource, property);
-  const subnets = sources.filter((source) => source.type === types.subnet);
-  if (subnets.length === 1 && !sources.some((source) => source.type === types.virtualNetwork)) {
+  const subnets = sources.filter((source) => isOfType(source, types.subnet));
+  if (subnets.length === 1 && !sources.some((source) => isOfType(source, types.virtualNetwork))) {
     const subnet = subnets[0]!;
     return { key: subnet.urn, label: azureName(subnet) ?? subnet.name, declared: props(subnet) };
   }

@@ -5,8 +5,7 @@
  */
 import { isIP } from "node:net";
 import type { PolicyResource } from "@pulumi/policy";
-import { armTypes } from "./armTypes";
-import { dependsThrough, ofType, props } from "./graph";
+import { dependsThrough, ofType, props, types } from "./graph";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, at, knownList, list, num, sameName, str, type JsonObject } from "./util";
 
@@ -42,11 +41,11 @@ interface LabelledRule {
 
 /** The security rules a resource declares: the NSG's inline rules, or the standalone rule itself. */
 function rulesOf(type: string, p: JsonObject, resourceName: string): LabelledRule[] {
-  if (type === armTypes.securityRule) return [{ label: str(at(p, "securityRuleName")) ?? resourceName, rule: p }];
+  if (type === types.securityRule) return [{ label: str(at(p, "securityRuleName")) ?? resourceName, rule: p }];
   return knownList(at(p, "securityRules")).map((rule, index) => ({ label: str(at(rule, "name")) ?? `#${index + 1}`, rule }));
 }
 
-export const serviceTagsSingular = resourceRule([armTypes.networkSecurityGroup, armTypes.securityRule], {
+export const serviceTagsSingular = resourceRule([types.networkSecurityGroup, types.securityRule], {
   name: "arm-nsg-service-tags-singular",
   description: "NSG rules put service tags and `*` only in the singular address prefix fields; the plural fields take IP addresses and CIDR ranges.",
   enforcementLevel: "mandatory",
@@ -73,7 +72,7 @@ export const serviceTagsSingular = resourceRule([armTypes.networkSecurityGroup, 
 export const minimumPriority = 100;
 export const maximumPriority = 4096;
 
-export const priorityRange = resourceRule([armTypes.networkSecurityGroup, armTypes.securityRule], {
+export const priorityRange = resourceRule([types.networkSecurityGroup, types.securityRule], {
   name: "arm-nsg-priority-range",
   description: "NSG rule priorities are whole numbers from 100 to 4096.",
   enforcementLevel: "mandatory",
@@ -125,9 +124,9 @@ export const priorityUnique = stackRule({
   enforcementLevel: "mandatory",
   // ARM answers SecurityRuleConflict: "Rules cannot have the same Priority and Direction."
   source: "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules",
-  resourceTypes: [armTypes.networkSecurityGroup, armTypes.securityRule],
+  resourceTypes: [types.networkSecurityGroup, types.securityRule],
   validate: (resources, { report }) => {
-    const groups = ofType(resources, armTypes.networkSecurityGroup);
+    const groups = ofType(resources, types.networkSecurityGroup);
     const members = new Map<string, { name: string; rules: RankedRule[] }>();
     const add = (key: string, name: string, rule: RankedRule | undefined) => {
       if (!rule) return;
@@ -139,7 +138,7 @@ export const priorityUnique = stackRule({
       const name = str(at(props(group), "networkSecurityGroupName")) ?? group.name;
       for (const { label, rule } of rulesOf(group.type, props(group), group.name)) add(group.urn, name, ranked(label, rule, group.urn));
     }
-    for (const standalone of ofType(resources, armTypes.securityRule)) {
+    for (const standalone of ofType(resources, types.securityRule)) {
       const p = props(standalone);
       const label = str(at(p, "securityRuleName")) ?? standalone.name;
       const group = groupOf(standalone, groups);

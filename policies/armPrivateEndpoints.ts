@@ -3,8 +3,8 @@
  * type offers, and the endpoint's DNS zone group must register it in the zone that group id uses.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { privateLinkTargetTypes } from "./armTypes";
 import { azureName, dependsThrough, isDescendantOf, names, ofType, props, sourcesOf, types } from "./graph";
+import { unaliasedType } from "./resourceTypes";
 import { stackRule, type AcaPolicy } from "./rule";
 import { armName, at, knownList, parseArmId, str } from "./util";
 
@@ -43,6 +43,17 @@ export const privateLinkZones: Record<string, Record<string, string[]>> = {
   "microsoft.cache/redis": { rediscache: ["privatelink.redis.cache.windows.net"] },
 };
 
+/** azure-native token → ARM type (`provider/type`, lower-cased) of the resources a private endpoint can target. */
+export const privateLinkTargetTypes: Readonly<Record<string, string>> = {
+  [types.registry]: "microsoft.containerregistry/registries",
+  [types.vault]: "microsoft.keyvault/vaults",
+  [types.storageAccount]: "microsoft.storage/storageaccounts",
+  [types.managedEnvironment]: "microsoft.app/managedenvironments",
+  [types.cosmosDatabaseAccount]: "microsoft.documentdb/databaseaccounts",
+  [types.sqlServer]: "microsoft.sql/servers",
+  [types.redis]: "microsoft.cache/redis",
+};
+
 const connectionKeys = ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"];
 
 /** The ARM type (`provider/type`, lower-cased) of a known ARM id, e.g. "microsoft.keyvault/vaults". */
@@ -56,7 +67,7 @@ function armTypeOfId(value: unknown): string | undefined {
 function targetType(endpoint: PolicyResource, key: string, connection: unknown): string | undefined {
   const fromId = armTypeOfId(at(connection, "privateLinkServiceId"));
   if (fromId) return fromId;
-  const kinds = new Set(sourcesOf(endpoint, key).map((source) => privateLinkTargetTypes[source.type]).filter((t) => t !== undefined));
+  const kinds = new Set(sourcesOf(endpoint, key).map((source) => privateLinkTargetTypes[unaliasedType(source.type)]).filter((t) => t !== undefined));
   return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 

@@ -1,6 +1,5 @@
 import * as app from "@pulumi/azure-native/app";
 import { cpuMemoryPair, probeOnePerType, probeValues } from "../../policies/armContainerApps";
-import { armTypes } from "../../policies/armTypes";
 import { types } from "../../policies/resourceTypes";
 import { containerApp, environment } from "./fixtures";
 import { Stack, mutate, unknownArray, unknownNumber, unknownObject, unknownString, validate, validateStack, type Props } from "./support";
@@ -24,7 +23,7 @@ const job: Props = {
 
 describe("the arm-* container app type tokens", () => {
   it("are the ones azure-native uses", () => {
-    expect((app.Job as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.job);
+    expect((app.Job as unknown as { __pulumiType: string }).__pulumiType).toBe(types.job);
   });
 });
 
@@ -73,7 +72,7 @@ describe("arm-aca-probe-values", () => {
 
   it("judges jobs too", async () => {
     const probedJob = mutate(job, (p) => (p.template.containers[0].probes = [{ type: "Liveness", tcpSocket: { port: 8080 }, periodSeconds: 0 }]));
-    expect((await validate(probeValues, probedJob, { type: armTypes.job })).violations).toEqual(['Container "task" Liveness probe must set periodSeconds to a whole number from 1 to 240 (is 0).']);
+    expect((await validate(probeValues, probedJob, { type: types.job })).violations).toEqual(['Container "task" Liveness probe must set periodSeconds to a whole number from 1 to 240 (is 0).']);
   });
 
   it("does not report values unknown at preview, nor a template azure-native left unknown", async () => {
@@ -99,7 +98,7 @@ describe("arm-aca-probe-one-per-type", () => {
     const sidecar = mutate(probed, (p) => p.template.containers.push({ name: "proxy", image: "webacr.azurecr.io/proxy:1.0.0", probes: [{ type: "Readiness", tcpSocket: { port: 9000 } }] }));
     expect((await validate(probeOnePerType, sidecar)).violations).toEqual([]);
     const twiceInJob = mutate(job, (p) => (p.template.containers[0].probes = [{ type: "Startup", tcpSocket: { port: 1 } }, { type: "Startup", tcpSocket: { port: 2 } }]));
-    expect((await validate(probeOnePerType, twiceInJob, { type: armTypes.job })).violations).toEqual([expect.stringContaining('Container "task" must declare one Startup probe, not 2')]);
+    expect((await validate(probeOnePerType, twiceInJob, { type: types.job })).violations).toEqual([expect.stringContaining('Container "task" must declare one Startup probe, not 2')]);
   });
 
   it("does not report probes whose list or type is unknown at preview", async () => {
@@ -165,7 +164,7 @@ describe("arm-aca-cpu-memory-pair", () => {
   it("judges jobs, with the environment matched by the name in a known id", async () => {
     const stack = new Stack()
       .add(types.managedEnvironment, "web-env", consumptionOnly)
-      .add(armTypes.job, "nightly", { ...job, environmentId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/web-env", template: { containers: [{ name: "task", image: "x.azurecr.io/t:1", resources: { cpu: 2.5, memory: "5Gi" } }] } });
+      .add(types.job, "nightly", { ...job, environmentId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/web-env", template: { containers: [{ name: "task", image: "x.azurecr.io/t:1", resources: { cpu: 2.5, memory: "5Gi" } }] } });
     expect((await validateStack(cpuMemoryPair, stack)).violations).toEqual([expect.stringMatching(/^Job nightly requests 2.5 vCPU and 5Gi in total; in a consumption-only environment/)]);
   });
 

@@ -1,6 +1,7 @@
 import * as network from "@pulumi/azure-native/network";
 import { isAddressOrCidr, priorityRange, priorityUnique, serviceTagsSingular } from "../../policies/armNetwork";
-import { armTypes } from "../../policies/armTypes";
+import { types } from "../../policies/resourceTypes";
+import { typeAliases } from "../../policies/typeAliases";
 import { Stack, mutate, unknownArray, unknownNumber, unknownString, validate, validateStack, type Props } from "./support";
 
 /** An NSG as the private topology declares it: tags in the singular fields, CIDRs in the plural ones. */
@@ -29,13 +30,13 @@ const standalone: Props = {
   destinationPortRange: "22",
 };
 
-const asGroup = { type: armTypes.networkSecurityGroup };
-const asRule = { type: armTypes.securityRule };
+const asGroup = { type: types.networkSecurityGroup };
+const asRule = { type: types.securityRule };
 
 describe("the arm-* network type tokens", () => {
   it("are the ones azure-native uses", () => {
-    expect((network.NetworkSecurityGroup as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.networkSecurityGroup);
-    expect((network.SecurityRule as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.securityRule);
+    expect((network.NetworkSecurityGroup as unknown as { __pulumiType: string }).__pulumiType).toBe(types.networkSecurityGroup);
+    expect((network.SecurityRule as unknown as { __pulumiType: string }).__pulumiType).toBe(types.securityRule);
   });
 });
 
@@ -90,8 +91,18 @@ describe("arm-nsg-service-tags-singular", () => {
     expect((await validate(serviceTagsSingular, unknownElement, asRule)).violations).toEqual([]);
   });
 
+  it("judges the versioned tokens the SDK lists as aliases", async () => {
+    const tagged = mutate(standalone, (p) => (p.sourceAddressPrefixes = ["Internet"]));
+    for (const token of ["azure-native:network/v20230201:SecurityRule", "azure-native:network/v20240501:SecurityRule"]) {
+      expect(typeAliases[types.securityRule]).toContain(token);
+      expect((await validate(serviceTagsSingular, tagged, { type: token })).violations).toHaveLength(1);
+    }
+    const nsgAlias = typeAliases[types.networkSecurityGroup]!.at(-1)!;
+    expect((await validate(serviceTagsSingular, mutate(nsg, (p) => (p.securityRules[1].sourceAddressPrefixes = ["Internet"])), { type: nsgAlias })).violations).toHaveLength(1);
+  });
+
   it("does not apply to other resource types", async () => {
-    expect((await validate(serviceTagsSingular, nsg, { type: "azure-native:network:Subnet" })).notApplicable).toContain(armTypes.networkSecurityGroup);
+    expect((await validate(serviceTagsSingular, nsg, { type: "azure-native:network:Subnet" })).notApplicable).toContain(types.networkSecurityGroup);
   });
 });
 
@@ -122,8 +133,8 @@ describe("arm-nsg-priority-range", () => {
 
 describe("arm-nsg-priority-unique", () => {
   const stack = new Stack()
-    .add(armTypes.networkSecurityGroup, "web-infra-nsg", nsg)
-    .add(armTypes.securityRule, "allow-bastion", { ...standalone, networkSecurityGroupName: unknownString }, { from: { networkSecurityGroupName: ["web-infra-nsg"] } });
+    .add(types.networkSecurityGroup, "web-infra-nsg", nsg)
+    .add(types.securityRule, "allow-bastion", { ...standalone, networkSecurityGroupName: unknownString }, { from: { networkSecurityGroupName: ["web-infra-nsg"] } });
 
   it("passes one priority per direction, the same number in both directions included", async () => {
     expect((await validateStack(priorityUnique, stack)).violations).toEqual([]);
@@ -148,8 +159,8 @@ describe("arm-nsg-priority-unique", () => {
 
   it("reports two standalone rules of an NSG outside the stack, matched by name", async () => {
     const outside = new Stack()
-      .add(armTypes.securityRule, "a", { ...standalone, securityRuleName: "a" })
-      .add(armTypes.securityRule, "b", { ...standalone, securityRuleName: "b", direction: "inbound" });
+      .add(types.securityRule, "a", { ...standalone, securityRuleName: "a" })
+      .add(types.securityRule, "b", { ...standalone, securityRuleName: "b", direction: "inbound" });
     expect((await validateStack(priorityUnique, outside)).violations).toEqual([expect.stringContaining("Security rules a and b of network security group web-infra-nsg must not share priority 200")]);
   });
 

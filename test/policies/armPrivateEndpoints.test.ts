@@ -2,7 +2,6 @@ import * as cosmosdb from "@pulumi/azure-native/cosmosdb";
 import * as redis from "@pulumi/azure-native/redis";
 import * as sql from "@pulumi/azure-native/sql";
 import { privateDnsZoneMatchesGroup, privateEndpointGroupId } from "../../policies/armPrivateEndpoints";
-import { armTypes } from "../../policies/armTypes";
 import { types } from "../../policies/resourceTypes";
 import { privateRegistry, registryId, storageAccount, subnet, vault } from "./fixtures";
 import { Stack, unknownArray, unknownString, validateStack, type Props } from "./support";
@@ -48,9 +47,9 @@ const known = new Stack()
 
 describe("the arm-* private link target type tokens", () => {
   it("are the ones azure-native uses", () => {
-    expect((cosmosdb.DatabaseAccount as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.cosmosDatabaseAccount);
-    expect((sql.Server as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.sqlServer);
-    expect((redis.Redis as unknown as { __pulumiType: string }).__pulumiType).toBe(armTypes.redis);
+    expect((cosmosdb.DatabaseAccount as unknown as { __pulumiType: string }).__pulumiType).toBe(types.cosmosDatabaseAccount);
+    expect((sql.Server as unknown as { __pulumiType: string }).__pulumiType).toBe(types.sqlServer);
+    expect((redis.Redis as unknown as { __pulumiType: string }).__pulumiType).toBe(types.redis);
   });
 });
 
