@@ -123,7 +123,8 @@ function prioritised(direction: "Inbound" | "Outbound", rules: RuleShape[]) {
 
 /**
  * The NSG rules Azure Container Apps documents for its infrastructure subnet ("Securing a virtual network
- * in Azure Container Apps"), for the environment kind. Explicit allows, so a later deny rule added by a
+ * in Azure Container Apps", https://learn.microsoft.com/en-us/azure/container-apps/firewall-integration), for
+ * the environment kind. Explicit allows, so a later deny rule added by a
  * platform team does not silently cut the environment off from its control plane, DNS or telemetry.
  */
 export function infrastructureSecurityRules(
@@ -159,6 +160,9 @@ export function infrastructureSecurityRules(
     { name: "allow-control-plane-tcp", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: pulumi.interpolate`AzureCloud.${location}`, destinationPortRange: "9000" },
     { name: "allow-ntp", protocol: "Udp", ...fromSubnet, destinationAddressPrefix: "*", destinationPortRange: "123" },
     { name: "allow-azure-cloud-https", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: "AzureCloud", destinationPortRange: "443" },
+    // The control plane's Event Hubs dependency (AMQP), added to the consumption-only table of the page above
+    // in 2026 (MicrosoftDocs/azure-docs pull request 128121).
+    { name: "allow-event-hub", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: "EventHub", destinationPortRanges: ["5671", "5672"] },
   ];
   return [
     ...prioritised("Inbound", inbound),

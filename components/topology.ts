@@ -56,9 +56,19 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
   readonly buildArgs?: Record<string, string>;
   /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
   readonly exchangeToken?: AcrTokenExchange;
+  /**
+   * Build the image during `pulumi preview` too (it is never pushed in a preview). Default false: a preview has
+   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
+   */
+  readonly buildOnPreview?: boolean;
+  /**
+   * The tag the build is pushed under besides `latest`, never to be reused for other content. Default
+   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision runs stays tagged.
+   */
+  readonly imageTag?: string;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   readonly serviceName?: string;
-  /** SERVICE_VERSION of the app. Default: the image digest reference. */
+  /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   readonly serviceVersion?: pulumi.Input<string>;
 }
 
@@ -116,7 +126,7 @@ export function checkTopologyArgs(args: ContainerAppTopologyArgs, names: Topolog
   validateObservabilityArgs({ resourceGroupName: "", workspaceName: names.logAnalyticsWorkspace, appInsightsName: names.appInsights, retentionInDays });
   validateRegistryArgs({ resourceGroupName: "", registryName: names.registry, ...options.registry });
   checkName("userAssignedIdentity", "names.identity", names.identity);
-  validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile });
+  validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   const environmentKind = args.environmentKind ?? "workload-profiles";
   validateEnvironmentArgs({ environmentName: names.environment, environmentKind });
   const app = { containerAppName: names.containerApp, external: options.external, environmentKind, ...resolveContainerAppSettings(args) };
@@ -221,6 +231,8 @@ export function deployTopologyApp(name: string, foundation: TopologyFoundation, 
       dockerfile: args.dockerfile,
       buildArgs: args.buildArgs,
       exchangeToken: args.exchangeToken,
+      buildOnPreview: args.buildOnPreview,
+      imageTag: args.imageTag,
     },
     opts,
   );
@@ -253,8 +265,10 @@ export function deployTopologyApp(name: string, foundation: TopologyFoundation, 
       env: {
         PORT: String(spec.app.targetPort),
         OTEL_SERVICE_NAME: serviceName,
+        // The service reads its version from SERVICE_VERSION. OTEL_RESOURCE_ATTRIBUTES stays unset: the managed
+        // OpenTelemetry agent injects its own, and a value set on the app would replace it
+        // (https://learn.microsoft.com/en-us/azure/container-apps/opentelemetry-agents).
         SERVICE_VERSION: serviceVersion,
-        OTEL_RESOURCE_ATTRIBUTES: pulumi.interpolate`service.version=${serviceVersion}`,
         ...spec.env,
         ...args.env,
       },

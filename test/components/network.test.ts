@@ -121,6 +121,14 @@ describe("the private network", () => {
     const nsg = (await recordNetwork("consumption-only")).named("net-infra-nsg");
     expect(rule(nsg, "allow-control-plane-udp")).toMatchObject({ destinationAddressPrefix: "AzureCloud.westeurope", destinationPortRange: "1194" });
     expect(rule(nsg, "allow-control-plane-tcp")).toMatchObject({ destinationAddressPrefix: "AzureCloud.westeurope", destinationPortRange: "9000" });
+    expect(rule(nsg, "allow-event-hub")).toMatchObject({
+      direction: "Outbound",
+      access: "Allow",
+      protocol: "Tcp",
+      sourceAddressPrefix: "10.0.0.0/23",
+      destinationAddressPrefix: "EventHub",
+      destinationPortRanges: ["5671", "5672"],
+    });
     expect(rule(nsg, "allow-envoy-within-subnet").direction).toBe("Inbound");
     expect(() => rule(nsg, "allow-clients-https")).toThrow();
   });
