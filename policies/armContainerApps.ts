@@ -187,8 +187,4 @@ export const cpuMemoryPair = stackRule({
   },
 });
 
-/**
- * The registered rules. `probeValues` joins them once the components' probes start at the API's
- * minimum initialDelaySeconds of 1 (they set 0 today, which the API spec does not accept).
- */
-export const armContainerAppPolicies: AcaPolicy[] = [probeOnePerType, cpuMemoryPair];
+export const armContainerAppPolicies: AcaPolicy[] = [probeValues, probeOnePerType, cpuMemoryPair];

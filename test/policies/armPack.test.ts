@@ -14,6 +14,7 @@ const expected: Record<string, string[]> = {
   "arm-nsg-service-tags-singular": ["nsg"],
   "arm-nsg-priority-range": ["bastion-rule"],
   "arm-nsg-priority-unique": ["nsg"],
+  "arm-aca-probe-values": ["app"],
   "arm-aca-probe-one-per-type": ["app"],
   "arm-aca-cpu-memory-pair": ["app"],
   "arm-private-endpoint-group-id": ["registry-pe-wrong-group"],
@@ -84,7 +85,7 @@ async function recordMistakes(preview: boolean) {
               resources: { cpu: 0.5, memory: "2Gi" },
               probes: [
                 { type: "Liveness", httpGet: { path: "/health", port: 80 } },
-                { type: "Liveness", tcpSocket: { port: 80 } },
+                { type: "Liveness", tcpSocket: { port: 80 }, initialDelaySeconds: 0 },
               ],
             },
           ],
