@@ -151,3 +151,44 @@ describe("the arm-* rules in the running pack", () => {
 expected);
   }, 180_000);
 });
+
+describe("the components under the arm-* rules", () => {
+  let runner: PolicyRunner;
+
+  beforeAll(async () => {
+    runner = await PolicyRunner.start({ packDir: PACK, env: { PULUMI_ACA_BASELINE: "private" }, startTimeoutMs: 170_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await runner?.stop();
+  });
+
+  /** The arm-* diagnostics of a verdict, as "rule on resource: message". */
+  function armDiagnostics(verdict: PolicyVerdict): string[] {
+    return verdict.resources.flatMap((resource) =>
+      resource.diagnostics.filter((d) => d.policyName.startsWith("arm-")).map((d) => `${d.policyName} on ${resource.name}: ${d.message}`),
+    );
+  }
+
+  // The refresh-token exchange runs only in an update; answer it here instead of the registry.
+  const exchangeToken = async () => "refresh-token";
+  const components: [string, () => Promise<unknown>][] = [
+    ["PublicContainerApp", async () => new (await import("../../components/publicContainerApp")).PublicContainerApp("web", { exchangeToken })],
+    ["PrivateContainerApp", async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", { exchangeToken })],
+    [
+      "PrivateContainerApp in a consumption-only environment",
+      async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", { exchangeToken, environmentKind: "consumption-only" }),
+    ],
+  ];
+
+  it.each(components)("pass %s, at preview and as in an update where every value is known", async (_, create) => {
+    for (const preview of [true, false]) {
+      const recording = await record(
+        create,
+        { preview, config: { "azure-native:location": "westeurope" } },
+      );
+      expect(recording.ofType("azure-native:app:ContainerApp")).toHaveLength(1);
+      expect([preview, armDiagnostics(await judge(runner, recording.resources))]).toEqual([preview, []]);
+    }
+  }, 180_000);
+});
