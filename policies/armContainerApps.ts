@@ -90,6 +90,25 @@ export const probeOnePerType = resourceRule(workloadTypes, {
 export const consumptionOnlyMaximumCpu = 2;
 export const consumptionProfileMaximumCpu = 4;
 
+/**
+ * vCPU and GiB of one node of each Dedicated workload profile type
+ * (https://learn.microsoft.com/azure/container-apps/workload-profiles-overview); an app's containers
+ * together must fit in one.
+ */
+export const dedicatedProfileSizes: Readonly<Record<string, { cpu: number; memoryGi: number }>> = {
+  d4: { cpu: 4, memoryGi: 16 },
+  d8: { cpu: 8, memoryGi: 32 },
+  d16: { cpu: 16, memoryGi: 64 },
+  d32: { cpu: 32, memoryGi: 128 },
+  e4: { cpu: 4, memoryGi: 32 },
+  e8: { cpu: 8, memoryGi: 64 },
+  e16: { cpu: 16, memoryGi: 128 },
+  e32: { cpu: 32, memoryGi: 256 },
+};
+
+/** What the total allocation of a workload must satisfy where it runs. */
+type AllocationLimit = { kind: "pairs"; maxCpu: number } | { kind: "node"; profile: string; cpu: number; memoryGi: number };
+
 /** The environment an app or job runs in, when it can be told. */
 function environmentOf(workload: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
   const environments = ofType(resources, types.managedEnvironment);
@@ -107,10 +126,10 @@ function environmentOf(workload: PolicyResource, resources: PolicyResource[]): P
 }
 
 /**
- * The largest total vCPU of the fixed CPU/memory pairs that apply to the workload, or undefined
- * when they do not apply (a Dedicated workload profile) or cannot be told yet.
+ * The limit the workload's total allocation must meet, or undefined when it cannot be told yet (or
+ * the profile type is one this rule does not know).
  */
-function pairCeiling(workload: PolicyResource, resources: PolicyResource[]): number | undefined {
+function allocationLimit(workload: PolicyResource, resources: PolicyResource[]): AllocationLimit | undefined {
   const profileName = at(props(workload), "workloadProfileName");
   if (profileName === UNKNOWN) return undefined;
   const environment = environmentOf(workload, resources);
@@ -121,14 +140,16 @@ function pairCeiling(workload: PolicyResource, resources: PolicyResource[]): num
   if (name === undefined) {
     if (profileName !== undefined) return undefined;
     // No profile named: the Consumption plan (consumption-only) or the Consumption profile.
-    if (environment && declared.length === 0) return consumptionOnlyMaximumCpu;
-    return consumptionProfileMaximumCpu;
+    if (environment && declared.length === 0) return { kind: "pairs", maxCpu: consumptionOnlyMaximumCpu };
+    return { kind: "pairs", maxCpu: consumptionProfileMaximumCpu };
   }
   const profile = declared.find((candidate) => sameName(str(at(candidate, "name")), name));
-  const type = profile === undefined ? undefined : at(profile, "workloadProfileType");
-  if (type === UNKNOWN) return undefined;
-  if (profile !== undefined) return sameText(type, "Consumption") ? consumptionProfileMaximumCpu : undefined;
-  return sameText(name, "Consumption") ? consumptionProfileMaximumCpu : undefined;
+  if (profile === undefined) return sameText(name, "Consumption") ? { kind: "pairs", maxCpu: consumptionProfileMaximumCpu } : undefined;
+  const type = str(at(profile, "workloadProfileType"));
+  if (type === undefined) return undefined;
+  if (sameText(type, "Consumption")) return { kind: "pairs", maxCpu: consumptionProfileMaximumCpu };
+  const size = dedicatedProfileSizes[type.toLowerCase()];
+  return size ? { kind: "node", profile: `${name} (${type})`, ...size } : undefined;
 }
 
 /** ACA's per-container defaults when `resources` leaves a value out. */
@@ -159,9 +180,10 @@ function format(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-export const cpuMemoryPair = stackRule({
-  name: "arm-aca-cpu-memory-pair",
-  description: "On the Consumption plan and the Consumption profile, the containers' total CPU and memory form a pair Azure accepts (0.25 vCPU steps, 2 GiB per vCPU).",
+export const cpuMemoryAllocation = stackRule({
+  name: "arm-aca-cpu-memory-allocation",
+  description:
+    "The containers' total CPU and memory form a pair Azure accepts on the Consumption plan and profile (0.25 vCPU steps, 2 GiB per vCPU), and fit one node of a Dedicated profile.",
   enforcementLevel: "mandatory",
   source: "https://learn.microsoft.com/azure/container-apps/containers#allocations",
   resourceTypes: [...workloadTypes, types.managedEnvironment],
@@ -169,22 +191,28 @@ export const cpuMemoryPair = stackRule({
     for (const workload of resources.filter((r) => workloadTypes.some((type) => isOfType(r, type)))) {
       const total = totals(props(workload));
       if (!total) continue;
-      const ceiling = pairCeiling(workload, resources);
-      if (ceiling === undefined) continue;
+      const limit = allocationLimit(workload, resources);
+      if (!limit) continue;
+      const kind = isOfType(workload, types.job) ? "Job" : "Container app";
+      const requested = `${kind} ${azureName(workload) ?? str(at(props(workload), "jobName")) ?? workload.name} requests ${format(total.cpu)} vCPU and ${format(total.memory)}Gi in total`;
+      if (limit.kind === "node") {
+        if (total.cpu <= limit.cpu + tolerance && total.memory <= limit.memoryGi + tolerance) continue;
+        report(`${requested}; its containers must fit one node of workload profile ${limit.profile}: at most ${limit.cpu} vCPU and ${limit.memoryGi}Gi.`, workload.urn);
+        continue;
+      }
       const steps = total.cpu / 0.25;
       const onStep = Math.abs(steps - Math.round(steps)) < tolerance;
-      const inRange = total.cpu >= 0.25 - tolerance && total.cpu <= ceiling + tolerance;
+      const inRange = total.cpu >= 0.25 - tolerance && total.cpu <= limit.maxCpu + tolerance;
       const pairedMemory = Math.abs(total.memory - total.cpu * 2) < 0.01;
       if (onStep && inRange && pairedMemory) continue;
-      const plan = ceiling === consumptionOnlyMaximumCpu ? "a consumption-only environment" : "the Consumption profile";
-      const kind = isOfType(workload, types.job) ? "Job" : "Container app";
+      const plan = limit.maxCpu === consumptionOnlyMaximumCpu ? "a consumption-only environment" : "the Consumption profile";
       report(
-        `${kind} ${azureName(workload) ?? str(at(props(workload), "jobName")) ?? workload.name} requests ${format(total.cpu)} vCPU and ${format(total.memory)}Gi in total; ` +
-          `in ${plan} the containers together must request 0.25 to ${ceiling} vCPU in steps of 0.25 with twice as many GiB of memory (e.g. 0.5 vCPU with 1Gi).`,
+        `${requested}; in ${plan} the containers together must request 0.25 to ${limit.maxCpu} vCPU in steps of 0.25 ` +
+          "with twice as many GiB of memory (e.g. 0.5 vCPU with 1Gi).",
         workload.urn,
       );
     }
   },
 });
 
-export const armContainerAppPolicies: AcaPolicy[] = [probeValues, probeOnePerType, cpuMemoryPair];
+export const armContainerAppPolicies: AcaPolicy[] = [probeValues, probeOnePerType, cpuMemoryAllocation];

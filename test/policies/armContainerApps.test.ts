@@ -1,5 +1,5 @@
 import * as app from "@pulumi/azure-native/app";
-import { cpuMemoryPair, probeOnePerType, probeValues } from "../../policies/armContainerApps";
+import { cpuMemoryAllocation, probeOnePerType, probeValues } from "../../policies/armContainerApps";
 import { types } from "../../policies/resourceTypes";
 import { containerApp, environment } from "./fixtures";
 import { Stack, mutate, unknownArray, unknownNumber, unknownObject, unknownString, validate, validateStack, type Props } from "./support";
@@ -108,7 +108,7 @@ describe("arm-aca-probe-one-per-type", () => {
   });
 });
 
-describe("arm-aca-cpu-memory-pair", () => {
+describe("arm-aca-cpu-memory-allocation", () => {
   const consumptionOnly = mutate(environment, (p) => delete p.workloadProfiles);
   const withProfiles = mutate(environment, (p) => p.workloadProfiles.push({ name: "D4", workloadProfileType: "D4", minimumCount: 1, maximumCount: 3 }));
 
@@ -119,19 +119,19 @@ describe("arm-aca-cpu-memory-pair", () => {
   }
 
   it("passes 0.5 vCPU with 1Gi, and the defaults of a container that sets neither", async () => {
-    expect((await validateStack(cpuMemoryPair, appIn(environment))).violations).toEqual([]);
-    expect((await validateStack(cpuMemoryPair, appIn(environment, (p) => delete p.template.containers[0].resources))).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, appIn(environment))).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, appIn(environment, (p) => delete p.template.containers[0].resources))).violations).toEqual([]);
   });
 
   it("passes a pair summed over sidecars, in Mi", async () => {
     const sidecar = appIn(environment, (p) =>
       p.template.containers.push({ name: "proxy", image: "webacr.azurecr.io/proxy:1.0.0", resources: { cpu: 0.25, memory: "512Mi" } }),
     );
-    expect((await validateStack(cpuMemoryPair, sidecar)).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, sidecar)).violations).toEqual([]);
   });
 
   it("reports memory that is not twice the CPU", async () => {
-    const outcome = await validateStack(cpuMemoryPair, appIn(environment, (p) => (p.template.containers[0].resources = { cpu: 0.5, memory: "2Gi" })));
+    const outcome = await validateStack(cpuMemoryAllocation, appIn(environment, (p) => (p.template.containers[0].resources = { cpu: 0.5, memory: "2Gi" })));
     expect(outcome.violations).toEqual([
       "Container app web requests 0.5 vCPU and 2Gi in total; in the Consumption profile the containers together must request 0.25 to 4 vCPU " +
         "in steps of 0.25 with twice as many GiB of memory (e.g. 0.5 vCPU with 1Gi).",
@@ -140,32 +140,42 @@ describe("arm-aca-cpu-memory-pair", () => {
   });
 
   it("reports CPU off the 0.25 steps", async () => {
-    const { violations } = await validateStack(cpuMemoryPair, appIn(environment, (p) => (p.template.containers[0].resources = { cpu: 0.3, memory: "0.6Gi" })));
+    const { violations } = await validateStack(cpuMemoryAllocation, appIn(environment, (p) => (p.template.containers[0].resources = { cpu: 0.3, memory: "0.6Gi" })));
     expect(violations).toEqual([expect.stringContaining("requests 0.3 vCPU and 0.6Gi in total")]);
   });
 
   it("allows up to 4 vCPU on the Consumption profile but 2 in a consumption-only environment", async () => {
     const large = (p: Props) => (p.template.containers[0].resources = { cpu: 3, memory: "6Gi" });
-    expect((await validateStack(cpuMemoryPair, appIn(environment, large))).violations).toEqual([]);
-    expect((await validateStack(cpuMemoryPair, appIn(consumptionOnly, large))).violations).toEqual([
+    expect((await validateStack(cpuMemoryAllocation, appIn(environment, large))).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, appIn(consumptionOnly, large))).violations).toEqual([
       expect.stringContaining("in a consumption-only environment the containers together must request 0.25 to 2 vCPU"),
     ]);
     const over = (p: Props) => (p.template.containers[0].resources = { cpu: 4.25, memory: "8.5Gi" });
-    expect((await validateStack(cpuMemoryPair, appIn(environment, over))).violations).toHaveLength(1);
+    expect((await validateStack(cpuMemoryAllocation, appIn(environment, over))).violations).toHaveLength(1);
   });
 
-  it("leaves apps on a Dedicated profile to the profile's own size", async () => {
+  it("holds apps on a Dedicated profile to one node of it, not to the Consumption pairs", async () => {
     const dedicated = appIn(withProfiles, (p) => ((p.workloadProfileName = "D4"), (p.template.containers[0].resources = { cpu: 3, memory: "12Gi" })));
-    expect((await validateStack(cpuMemoryPair, dedicated)).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, dedicated)).violations).toEqual([]);
+    const tooBig = appIn(withProfiles, (p) => ((p.workloadProfileName = "D4"), (p.template.containers[0].resources = { cpu: 4.5, memory: "12Gi" })));
+    expect((await validateStack(cpuMemoryAllocation, tooBig)).violations).toEqual([
+      "Container app web requests 4.5 vCPU and 12Gi in total; its containers must fit one node of workload profile D4 (D4): at most 4 vCPU and 16Gi.",
+    ]);
+    const memoryProfile = mutate(environment, (p) => p.workloadProfiles.push({ name: "memory", workloadProfileType: "E4", minimumCount: 1, maximumCount: 1 }));
+    const tooMuchMemory = appIn(memoryProfile, (p) => ((p.workloadProfileName = "memory"), (p.template.containers[0].resources = { cpu: 2, memory: "40Gi" })));
+    expect((await validateStack(cpuMemoryAllocation, tooMuchMemory)).violations).toEqual([expect.stringContaining("must fit one node of workload profile memory (E4): at most 4 vCPU and 32Gi")]);
+    const gpuProfile = mutate(environment, (p) => p.workloadProfiles.push({ name: "gpu", workloadProfileType: "NC24-A100", minimumCount: 1, maximumCount: 1 }));
+    const unknownSize = appIn(gpuProfile, (p) => ((p.workloadProfileName = "gpu"), (p.template.containers[0].resources = { cpu: 64, memory: "500Gi" })));
+    expect((await validateStack(cpuMemoryAllocation, unknownSize)).violations).toEqual([]);
     const consumption = appIn(withProfiles, (p) => ((p.workloadProfileName = "Consumption"), (p.template.containers[0].resources = { cpu: 3, memory: "12Gi" })));
-    expect((await validateStack(cpuMemoryPair, consumption)).violations).toHaveLength(1);
+    expect((await validateStack(cpuMemoryAllocation, consumption)).violations).toHaveLength(1);
   });
 
   it("judges jobs, with the environment matched by the name in a known id", async () => {
     const stack = new Stack()
       .add(types.managedEnvironment, "web-env", consumptionOnly)
       .add(types.job, "nightly", { ...job, environmentId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/web-env", template: { containers: [{ name: "task", image: "x.azurecr.io/t:1", resources: { cpu: 2.5, memory: "5Gi" } }] } });
-    expect((await validateStack(cpuMemoryPair, stack)).violations).toEqual([expect.stringMatching(/^Job nightly requests 2.5 vCPU and 5Gi in total; in a consumption-only environment/)]);
+    expect((await validateStack(cpuMemoryAllocation, stack)).violations).toEqual([expect.stringMatching(/^Job nightly requests 2.5 vCPU and 5Gi in total; in a consumption-only environment/)]);
   });
 
   it("does not judge while CPU, memory, the containers or the profile are unknown", async () => {
@@ -176,8 +186,8 @@ describe("arm-aca-cpu-memory-pair", () => {
       (p) => (p.template = unknownObject),
       (p) => ((p.workloadProfileName = unknownString), (p.template.containers[0].resources = { cpu: 0.5, memory: "3Gi" })),
     ];
-    for (const change of cases) expect((await validateStack(cpuMemoryPair, appIn(environment, change))).violations).toEqual([]);
+    for (const change of cases) expect((await validateStack(cpuMemoryAllocation, appIn(environment, change))).violations).toEqual([]);
     const unknownProfiles = appIn({ ...environment, workloadProfiles: unknownArray }, (p) => (p.template.containers[0].resources = { cpu: 3, memory: "6Gi" }));
-    expect((await validateStack(cpuMemoryPair, unknownProfiles)).violations).toEqual([]);
+    expect((await validateStack(cpuMemoryAllocation, unknownProfiles)).violations).toEqual([]);
   });
 });

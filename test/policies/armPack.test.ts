@@ -16,7 +16,7 @@ const expected: Record<string, string[]> = {
   "arm-nsg-priority-unique": ["nsg"],
   "arm-aca-probe-values": ["app"],
   "arm-aca-probe-one-per-type": ["app"],
-  "arm-aca-cpu-memory-pair": ["app"],
+  "arm-aca-cpu-memory-allocation": ["app"],
   "arm-private-endpoint-group-id": ["registry-pe-wrong-group"],
   "arm-private-dns-zone-matches-group": ["registry-pe-dns"],
   "arm-environment-subnet-dedicated": ["second-environment"],

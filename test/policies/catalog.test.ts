@@ -68,7 +68,7 @@ describe("the pack's rules", () => {
       "network-private-endpoint-dns-zone-group",
       "network-private-dns-zone-vnet-link",
       "arm-nsg-priority-unique",
-      "arm-aca-cpu-memory-pair",
+      "arm-aca-cpu-memory-allocation",
       "arm-private-endpoint-group-id",
       "arm-private-dns-zone-matches-group",
       "arm-environment-subnet-dedicated",
