@@ -1,10 +1,11 @@
 /** Rules for `azure-native:app:ManagedEnvironment`: logs, VNet injection, zones, encryption, subnet. */
 import type { PolicyResource } from "@pulumi/policy";
 import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, sameName, sameText, str } from "./util";
+import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, prefixLength, present, sameName, sameText, str } from "./util";
 
-export const logsDestination = resourceRule(types.managedEnvironment, {
+export const logsDestination = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-logs-destination",
   description: "Managed environments send their logs to Log Analytics, Azure Monitor or an OpenTelemetry destination.",
   enforcementLevel: "mandatory",
@@ -15,7 +16,7 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
     if (destination === UNKNOWN || otelLogs === UNKNOWN) return;
     if (Array.isArray(otelLogs) && otelLogs.length > 0) return;
     if (sameText(destination, "log-analytics")) {
-      if (at(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === undefined) {
+      if (present(p, "appLogsConfiguration", "logAnalyticsConfiguration", "customerId") === false) {
         report("Managed environment must set appLogsConfiguration.logAnalyticsConfiguration.customerId to the Log Analytics workspace id.");
       }
       return;
@@ -28,20 +29,20 @@ export const logsDestination = resourceRule(types.managedEnvironment, {
   },
 });
 
-export const vnetInjected = resourceRule(types.managedEnvironment, {
+export const vnetInjected = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-vnet-injected",
   description: "Managed environments run in a subnet of your VNet (private baseline).",
   enforcementLevel: "mandatory",
   source: "Azure Policy 8b346db6",
   baseline: "private",
   validate: (p, { report }) => {
-    if (at(p, "vnetConfiguration", "infrastructureSubnetId") === undefined) {
+    if (present(p, "vnetConfiguration", "infrastructureSubnetId") === false) {
       report("Managed environment must set vnetConfiguration.infrastructureSubnetId to a subnet of your VNet in the private baseline.");
     }
   },
 });
 
-export const environmentInternal = resourceRule(types.managedEnvironment, {
+export const environmentInternal = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-internal",
   description: "Managed environments are internal, with no public endpoint (private baseline).",
   enforcementLevel: "mandatory",
@@ -55,7 +56,7 @@ export const environmentInternal = resourceRule(types.managedEnvironment, {
   },
 });
 
-export const zoneRedundant = resourceRule(types.managedEnvironment, {
+export const zoneRedundant = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-zone-redundant",
   description: "Managed environments spread replicas over availability zones.",
   enforcementLevel: "advisory",

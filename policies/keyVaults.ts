@@ -1,10 +1,11 @@
 /** Rules for `azure-native:keyvault:Vault`: access model, deletion protection, network. */
 import { types } from "./graph";
 import { privateEndpointRequired } from "./privateEndpoints";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, at, objectAt, sameText } from "./util";
 
-export const rbacAuthorization = resourceRule(types.vault, {
+export const rbacAuthorization = resourceRule([types.vault, classicTypes.keyVault], {
   name: "kv-rbac-authorization",
   description: "Key Vaults use Azure RBAC instead of access policies.",
   enforcementLevel: "mandatory",
@@ -17,7 +18,7 @@ export const rbacAuthorization = resourceRule(types.vault, {
   },
 });
 
-export const softDelete = resourceRule(types.vault, {
+export const softDelete = resourceRule([types.vault, classicTypes.keyVault], {
   name: "kv-soft-delete",
   description: "Key Vaults keep deleted secrets recoverable (soft delete).",
   enforcementLevel: "mandatory",
@@ -35,7 +36,7 @@ export const softDelete = resourceRule(types.vault, {
   },
 });
 
-export const purgeProtection = resourceRule(types.vault, {
+export const purgeProtection = resourceRule([types.vault, classicTypes.keyVault], {
   name: "kv-purge-protection",
   description: "Key Vaults cannot be purged during the retention period (purge protection).",
   enforcementLevel: "mandatory",
@@ -48,7 +49,7 @@ export const purgeProtection = resourceRule(types.vault, {
   },
 });
 
-export const publicNetworkDisabled = resourceRule(types.vault, {
+export const publicNetworkDisabled = resourceRule([types.vault, classicTypes.keyVault], {
   name: "kv-public-network-disabled",
   description: "Key Vaults refuse public network access (private baseline).",
   enforcementLevel: "mandatory",
@@ -62,7 +63,7 @@ export const publicNetworkDisabled = resourceRule(types.vault, {
   },
 });
 
-export const firewallEnabled = resourceRule(types.vault, {
+export const firewallEnabled = resourceRule([types.vault, classicTypes.keyVault], {
   name: "kv-network-acl-default-deny",
   description: "Key Vault firewalls deny by default (or public network access is off).",
   enforcementLevel: "advisory",

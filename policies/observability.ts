@@ -1,7 +1,7 @@
 /** Rules for `azure-native:applicationinsights:Component`: workspace-based, Entra-only ingestion. */
 import { types } from "./resourceTypes";
 import { resourceRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, at, sameText } from "./util";
+import { UNKNOWN, at, present, sameText } from "./util";
 
 export const workspaceBased = resourceRule(types.appInsights, {
   name: "appinsights-workspace-based",
@@ -9,7 +9,7 @@ export const workspaceBased = resourceRule(types.appInsights, {
   enforcementLevel: "mandatory",
   source: "Azure Policy d550e854",
   validate: (p, { report }) => {
-    if (at(p, "workspaceResourceId") === undefined) {
+    if (present(p, "workspaceResourceId") === false) {
       report("Application Insights must set workspaceResourceId to a Log Analytics workspace (classic components are retired).");
     } else if (sameText(at(p, "ingestionMode"), "ApplicationInsights")) {
       report('Application Insights must not set ingestionMode to "ApplicationInsights"; use "LogAnalytics" with the workspace.');

@@ -1,10 +1,11 @@
 /** Rules for `azure-native:containerregistry:Registry`: credentials, network, SKU, policies. */
 import { types } from "./graph";
 import { privateEndpointRequired } from "./privateEndpoints";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, at, sameText } from "./util";
 
-export const adminUserDisabled = resourceRule(types.registry, {
+export const adminUserDisabled = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-admin-user-disabled",
   description: "Container registries have the admin user turned off.",
   enforcementLevel: "mandatory",
@@ -21,7 +22,7 @@ export const adminUserDisabled = resourceRule(types.registry, {
   },
 });
 
-export const anonymousPullDisabled = resourceRule(types.registry, {
+export const anonymousPullDisabled = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-anonymous-pull-disabled",
   description: "Container registries do not allow anonymous pulls.",
   enforcementLevel: "mandatory",
@@ -38,7 +39,7 @@ export const anonymousPullDisabled = resourceRule(types.registry, {
   },
 });
 
-export const publicNetworkDisabled = resourceRule(types.registry, {
+export const publicNetworkDisabled = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-public-network-disabled",
   description: "Container registries refuse public network access (private baseline).",
   enforcementLevel: "mandatory",
@@ -52,7 +53,7 @@ export const publicNetworkDisabled = resourceRule(types.registry, {
   },
 });
 
-export const privateLinkSku = resourceRule(types.registry, {
+export const privateLinkSku = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-private-link-sku",
   description: "Container registries use a SKU that supports private endpoints (private baseline).",
   enforcementLevel: "mandatory",
@@ -66,7 +67,7 @@ export const privateLinkSku = resourceRule(types.registry, {
   },
 });
 
-export const exportsDisabled = resourceRule(types.registry, {
+export const exportsDisabled = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-export-disabled",
   description: "Container registries do not allow images to be exported.",
   enforcementLevel: "advisory",
@@ -79,7 +80,7 @@ export const exportsDisabled = resourceRule(types.registry, {
   },
 });
 
-export const retentionPolicy = resourceRule(types.registry, {
+export const retentionPolicy = resourceRule([types.registry, classicTypes.registry], {
   name: "acr-retention-policy",
   description: "Container registries purge untagged manifests after a retention period.",
   enforcementLevel: "advisory",

@@ -1,10 +1,11 @@
 /** Rules for `azure-native:storage:StorageAccount`: anonymous access, keys, TLS, network. */
 import { types } from "./graph";
 import { privateEndpointRequired } from "./privateEndpoints";
+import { classicTypes } from "./resourceTypes";
 import { resourceRule, tunables, type AcaPolicy } from "./rule";
 import { UNKNOWN, at, isUnknown, sameText, str } from "./util";
 
-export const noPublicBlobAccess = resourceRule(types.storageAccount, {
+export const noPublicBlobAccess = resourceRule([types.storageAccount, classicTypes.storageAccount], {
   name: "storage-no-public-blob-access",
   description: "Storage accounts do not allow anonymous blob access.",
   enforcementLevel: "mandatory",
@@ -23,7 +24,7 @@ export const noPublicBlobAccess = resourceRule(types.storageAccount, {
   },
 });
 
-export const sharedKeyDisabled = resourceRule(types.storageAccount, {
+export const sharedKeyDisabled = resourceRule([types.storageAccount, classicTypes.storageAccount], {
   name: "storage-shared-key-disabled",
   description: "Storage accounts accept Entra identities only, not shared keys.",
   enforcementLevel: "mandatory",
@@ -38,7 +39,7 @@ export const sharedKeyDisabled = resourceRule(types.storageAccount, {
 
 const tlsVersions = ["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
 
-export const minimumTls = resourceRule(types.storageAccount, {
+export const minimumTls = resourceRule([types.storageAccount, classicTypes.storageAccount], {
   name: "storage-min-tls",
   description: "Storage accounts refuse TLS versions older than the configured minimum (TLS 1.2).",
   enforcementLevel: "mandatory",
@@ -64,7 +65,7 @@ export const minimumTls = resourceRule(types.storageAccount, {
   },
 });
 
-export const httpsOnly = resourceRule(types.storageAccount, {
+export const httpsOnly = resourceRule([types.storageAccount, classicTypes.storageAccount], {
   name: "storage-https-only",
   description: "Storage accounts accept HTTPS traffic only.",
   enforcementLevel: "mandatory",
@@ -81,7 +82,7 @@ export const httpsOnly = resourceRule(types.storageAccount, {
   },
 });
 
-export const publicNetworkDisabled = resourceRule(types.storageAccount, {
+export const publicNetworkDisabled = resourceRule([types.storageAccount, classicTypes.storageAccount], {
   name: "storage-public-network-disabled",
   description: "Storage accounts refuse public network access (private baseline).",
   enforcementLevel: "mandatory",

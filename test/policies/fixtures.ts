@@ -132,3 +132,102 @@ export const subnet: Props = {
   addressPrefix: "10.0.2.0/24",
   networkSecurityGroup: { id: unknownString },
 };
+
+/** A scheduled container app job, pulling and reading secrets with its identity; an init container migrates first. */
+export const job: Props = {
+  resourceGroupName: "rg",
+  jobName: "nightly",
+  environmentId: unknownString,
+  identity: { type: "UserAssigned", userAssignedIdentities: [identityId] },
+  configuration: {
+    triggerType: "Schedule",
+    replicaTimeout: 1800,
+    scheduleTriggerConfig: { cronExpression: "0 2 * * *", parallelism: 1, replicaCompletionCount: 1 },
+    registries: [{ server: "webacr.azurecr.io", identity: identityId }],
+    secrets: [{ name: "db-password", keyVaultUrl: "https://web-kv.vault.azure.net/secrets/db-password", identity: identityId }],
+  },
+  template: {
+    initContainers: [{ name: "migrate", image: `webacr.azurecr.io/migrate@${digest}`, resources: { cpu: 0.25, memory: "0.5Gi" } }],
+    containers: [{ name: "nightly", image: `webacr.azurecr.io/nightly@${digest}`, resources: { cpu: 0.5, memory: "1Gi" } }],
+  },
+};
+
+/**
+ * The same resources written with the classic `@pulumi/azure` provider's property names
+ * (https://www.pulumi.com/registry/packages/azure/api-docs/containerapp/app/ and the pages of the
+ * other types), as its SDK sends them to the engine.
+ */
+export const classicApp: Props = {
+  name: "web",
+  resourceGroupName: "rg",
+  containerAppEnvironmentId: unknownString,
+  revisionMode: "Single",
+  identity: { type: "UserAssigned", identityIds: [identityId] },
+  ingress: { externalEnabled: true, targetPort: 8000, allowInsecureConnections: false, trafficWeights: [{ latestRevision: true, percentage: 100 }] },
+  registries: [{ server: "webacr.azurecr.io", identity: identityId }],
+  secrets: [{ name: "db-password", keyVaultSecretId: "https://web-kv.vault.azure.net/secrets/db-password", identity: identityId }],
+  template: {
+    containers: [
+      {
+        name: "web",
+        image: `webacr.azurecr.io/web@${digest}`,
+        cpu: 0.5,
+        memory: "1Gi",
+        livenessProbes: [{ transport: "HTTP", path: "/health", port: 8000 }],
+        readinessProbes: [{ transport: "HTTP", path: "/ready", port: 8000 }],
+        startupProbes: [{ transport: "HTTP", path: "/health", port: 8000 }],
+      },
+    ],
+    minReplicas: 0,
+    maxReplicas: 3,
+  },
+};
+
+export const classicEnvironment: Props = {
+  name: "web-env",
+  resourceGroupName: "rg",
+  location: "westeurope",
+  logAnalyticsWorkspaceId: unknownString,
+  infrastructureSubnetId: unknownString,
+  internalLoadBalancerEnabled: true,
+  zoneRedundancyEnabled: true,
+  workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+};
+
+export const classicRegistry: Props = {
+  name: "webacr",
+  resourceGroupName: "rg",
+  location: "westeurope",
+  sku: "Premium",
+  adminEnabled: false,
+  anonymousPullEnabled: false,
+  publicNetworkAccessEnabled: false,
+  exportPolicyEnabled: false,
+  retentionPolicyInDays: 7,
+};
+
+export const classicKeyVault: Props = {
+  name: "web-kv",
+  resourceGroupName: "rg",
+  location: "westeurope",
+  tenantId: unknownString,
+  skuName: "standard",
+  rbacAuthorizationEnabled: true,
+  purgeProtectionEnabled: true,
+  softDeleteRetentionDays: 90,
+  publicNetworkAccessEnabled: false,
+  networkAcls: { defaultAction: "Deny", bypass: "None" },
+};
+
+export const classicStorageAccount: Props = {
+  name: "webstore",
+  resourceGroupName: "rg",
+  location: "westeurope",
+  accountTier: "Standard",
+  accountReplicationType: "ZRS",
+  allowNestedItemsToBePublic: false,
+  sharedAccessKeyEnabled: false,
+  minTlsVersion: "TLS1_2",
+  httpsTrafficOnlyEnabled: true,
+  publicNetworkAccessEnabled: false,
+};

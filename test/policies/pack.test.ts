@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PolicyDiagnostic, PolicyRunner, PolicyVerdict, judge } from "../harness/policyRunner";
+import { PolicyDiagnostic, PolicyRunner, PolicyVerdict, UNKNOWN, judge } from "../harness/policyRunner";
 import { RecordedResource, record } from "../harness/recorder";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -150,6 +150,21 @@ async function recordInsecureProgram(): Promise<RecordedResource[]> {
     );
     const https = verdict.mandatory.find((d) => d.policyName === "aca-ingress-https-only");
     expect(https?.message).toMatch(/allowInsecure/);
+  }, 180_000);
+
+  it("judges versioned and classic tokens with the same rules, and says which rules an unknown configuration left unjudged", async () => {
+    const pack = await runner("public");
+    const insecure = { configuration: { ingress: { external: true, targetPort: 8000, allowInsecure: true } } };
+    const resource = (type: string, name: string, wireInputs: Record<string, unknown>) => ({ urn: `urn:pulumi:dev::tokens::${type}::${name}`, type, name, wireInputs });
+    const versioned = await pack.analyze(resource("azure-native:app/v20240301:ContainerApp", "versioned", insecure));
+    expect(versioned.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName)).toContain("aca-ingress-https-only");
+    const classic = await pack.analyze(resource("azure:containerapp/app:App", "classic", { ingress: { externalEnabled: true, targetPort: 8000, allowInsecureConnections: true } }));
+    expect(classic.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName)).toContain("aca-ingress-https-only");
+    const unknown = await pack.analyze(resource("azure-native:app:ContainerApp", "unknown", { identity: { type: "SystemAssigned" }, configuration: UNKNOWN }));
+    expect(unknown.filter((d) => d.enforcementLevel === "mandatory")).toEqual([]);
+    expect(unknown.filter((d) => d.policyName === "preview-not-judged").map((d) => d.message)).toContainEqual(
+      expect.stringContaining("not judged at preview: aca-ingress-https-only reads `configuration`"),
+    );
   }, 180_000);
 
   it("fails the same program on the private-only rules under the private baseline", async () => {

@@ -53,9 +53,10 @@ export async function analyzeWithReasons(token: string, props: Props, name = "su
   const response = await new Promise<analyzerProto.AnalyzeResponse>((resolve, reject) => {
     void analyzeHandler()({ request }, (error, answer) => (error ? reject(error) : resolve(answer!)));
   });
+  // The server sends "<description>\n<message>"; the CLI and the plan tool show the message after the description.
   const diagnostics = response.getDiagnosticsList().map((d) => ({
     policyName: d.getPolicyname(),
-    message: d.getMessage(),
+    message: d.getMessage().startsWith(`${d.getDescription()}\n`) ? d.getMessage().slice(d.getDescription().length + 1) : d.getMessage(),
     enforcementLevel: levels[d.getEnforcementlevel()] ?? "advisory",
   }));
   const notApplicable = new Map(response.getNotApplicableList().map((n) => [n.getPolicyName(), n.getReason()] as const));
