@@ -17,7 +17,7 @@ export interface PrivateContainerAppNames extends PublicContainerAppNames {
   readonly keyVault?: string;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
   readonly storageAccount?: string;
-  /** Virtual network (when created). Default `vnet-<prefix>`. */
+  /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
   readonly virtualNetwork?: string;
 }
 
@@ -126,12 +126,19 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   readonly externalIngress?: boolean;
   /**
    * Spread the environment across availability zones, so a zone outage leaves the app running. Needs a
-   * region with availability zones. Default true.
+   * region with availability zones. Default true, and with it `minReplicas` defaults to 3 (one replica per
+   * zone, always on: the app no longer scales to zero, which is the cost of surviving a zone outage). Set
+   * false for a dev stack to keep scale to zero.
    */
   readonly zoneRedundant?: boolean;
-  /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
+  /**
+   * How the image gets into the private registry. Default "allow-listed-ip" when `deployerIpAddress` is given,
+   * otherwise "inside-network" (the registry closed to every public address). A first deployment from outside
+   * the VNet (a laptop, a hosted CI runner) gives `deployerIpAddress`; moving to "inside-network" later closes
+   * the registry in place. See {@link ImagePush}.
+   */
   readonly imagePush?: ImagePush;
-  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
+  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip", which it selects by default. */
   readonly deployerIpAddress?: string;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
@@ -151,14 +158,19 @@ export const DEFAULT_NETWORK = {
 } as const;
 
 /** The Azure names a PrivateContainerApp uses: the public ones plus vault, storage account and VNet. */
-export function resolvePrivateContainerAppNames(name: string, args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
+export function resolvePrivateContainerAppNames(
+  name: string,
+  args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">,
+  uniqueSeed: string,
+  stack: string = pulumi.getStack(),
+) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   const resolved = {
-    ...resolvePublicContainerAppNames(name, args, uniqueSeed),
+    ...resolvePublicContainerAppNames(name, args, uniqueSeed, stack),
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
-    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base),
+    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
   checkName("keyVault", "names.keyVault", resolved.keyVault);
   checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
@@ -301,7 +313,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
     if (args.network?.privateEndpointClientPrefixes) {
       checkAddressPrefixes("network.privateEndpointClientPrefixes", args.network.privateEndpointClientPrefixes);
     }
-    const imagePush = args.imagePush ?? "inside-network";
+    const imagePush = args.imagePush ?? (args.deployerIpAddress !== undefined ? "allow-listed-ip" : "inside-network");
     checkImagePush(imagePush, args.deployerIpAddress);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
     checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
@@ -317,6 +329,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
       registry: { sku: "Premium", allowedIpRanges },
       secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
       reservedEnv: PLATFORM_ENV_PLACEHOLDERS,
+      zoneRedundant: args.zoneRedundant ?? true,
     });
     const { tags } = checked;
     const internal = args.internal ?? true;

@@ -4,21 +4,25 @@ import { checkName, generateName } from "./naming";
 import { RegistrySku } from "./registry";
 import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, createTopologyFoundation, deployTopologyApp, uniqueSeedOf } from "./topology";
 
-/** Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix
+ * and the stack, so the stacks of one program never collide in a subscription. A name given here is used as
+ * it is.
+ */
 export interface PublicContainerAppNames {
-  /** Resource group (when created). Default `rg-<prefix>`. */
+  /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
   readonly resourceGroup?: string;
-  /** Container registry, globally unique. Default `cr<prefix><hash>`. */
+  /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
   readonly registry?: string;
-  /** User-assigned identity. Default `id-<prefix>`. */
+  /** User-assigned identity. Default `id-<prefix>-<stack>`. */
   readonly identity?: string;
-  /** Log Analytics workspace. Default `log-<prefix>`. */
+  /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
   readonly logAnalyticsWorkspace?: string;
-  /** Application Insights. Default `appi-<prefix>`. */
+  /** Application Insights. Default `appi-<prefix>-<stack>`. */
   readonly appInsights?: string;
-  /** Managed environment. Default `cae-<prefix>`. */
+  /** Managed environment. Default `cae-<prefix>-<stack>`. */
   readonly environment?: string;
-  /** Container app. Default `ca-<prefix>`. */
+  /** Container app. Default `ca-<prefix>-<stack>`. */
   readonly containerApp?: string;
   /** Image repository in the registry. Default `<prefix>`. */
   readonly imageRepository?: string;
@@ -41,17 +45,22 @@ export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {
 }
 
 /** The Azure names a PublicContainerApp uses: explicit ones validated, the rest generated. */
-export function resolvePublicContainerAppNames(name: string, args: Pick<PublicContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
+export function resolvePublicContainerAppNames(
+  name: string,
+  args: Pick<PublicContainerAppArgs, "namePrefix" | "names">,
+  uniqueSeed: string,
+  stack: string = pulumi.getStack(),
+) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   const resolved = {
-    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base),
+    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base, { stack }),
     registry: names.registry ?? generateName("containerRegistry", base, { uniqueSeed }),
-    identity: names.identity ?? generateName("userAssignedIdentity", base),
-    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base),
-    appInsights: names.appInsights ?? generateName("applicationInsights", base),
-    environment: names.environment ?? generateName("managedEnvironment", base),
-    containerApp: names.containerApp ?? generateName("containerApp", base),
+    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
+    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base, { stack }),
+    appInsights: names.appInsights ?? generateName("applicationInsights", base, { stack }),
+    environment: names.environment ?? generateName("managedEnvironment", base, { stack }),
+    containerApp: names.containerApp ?? generateName("containerApp", base, { stack }),
     imageRepository: names.imageRepository ?? generateName("imageRepository", base),
   };
   checkName("resourceGroup", "names.resourceGroup", resolved.resourceGroup);

@@ -114,6 +114,8 @@ export interface TopologyCheckOptions {
   readonly secrets?: readonly KeyVaultSecretArgs[];
   /** Variables the component sets itself, so user names are checked against them. Default none. */
   readonly reservedEnv?: Record<string, string>;
+  /** The environment spreads replicas over availability zones, which changes the replica defaults. Default false. */
+  readonly zoneRedundant?: boolean;
 }
 
 /**
@@ -129,7 +131,19 @@ export function checkTopologyArgs(args: ContainerAppTopologyArgs, names: Topolog
   validateImageArgs({ repository: names.imageRepository, image: args.image, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   const environmentKind = args.environmentKind ?? "workload-profiles";
   validateEnvironmentArgs({ environmentName: names.environment, environmentKind });
-  const app = { containerAppName: names.containerApp, external: options.external, environmentKind, ...resolveContainerAppSettings(args) };
+  const app = {
+    containerAppName: names.containerApp,
+    external: options.external,
+    environmentKind,
+    ...resolveContainerAppSettings(args, { zoneRedundant: options.zoneRedundant }),
+  };
+  if (options.zoneRedundant && app.minReplicas < 2) {
+    // Allowed (a dev stack may want scale to zero), but the zone redundancy then protects nothing.
+    pulumi.log.warn(
+      `minReplicas ${app.minReplicas} in a zone-redundant environment: a zone outage can take every replica down; ` +
+        "keep 2 or more (3 covers every zone) or set zoneRedundant: false.",
+    );
+  }
   validateContainerAppArgs({ ...app, env: { ...options.reservedEnv, ...args.env }, secrets: options.secrets });
   return { tags, retentionInDays, app };
 }

@@ -14,6 +14,7 @@ import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
 import { previewNotJudged } from "./previewNotJudged";
 import { registryPolicies } from "./registries";
+import { reliabilityPolicies } from "./reliability";
 import type { AcaPolicy } from "./rule";
 import { storageAccountPolicies } from "./storageAccounts";
 
@@ -26,6 +27,7 @@ const ruleFamilies: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Storage accounts", policies: storageAccountPolicies },
   { family: "Network", policies: networkPolicies },
   { family: "Observability", policies: observabilityPolicies },
+  { family: "Reliability", policies: reliabilityPolicies },
   { family: "Authorization", policies: authorizationPolicies },
   {
     family: "ARM constraints",

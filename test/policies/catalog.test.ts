@@ -18,6 +18,7 @@ const prefixes: Record<string, string> = {
   "Storage accounts": "storage-",
   Network: "network-",
   Observability: "appinsights-",
+  Reliability: "aca-",
   Authorization: "role-assignment-",
   Preview: "preview-",
   "ARM constraints": "arm-",
@@ -58,7 +59,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(59);
+    expect(allPolicies).toHaveLength(60);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
@@ -67,6 +68,7 @@ describe("the pack's rules", () => {
       "storage-private-endpoint",
       "network-private-endpoint-dns-zone-group",
       "network-private-dns-zone-vnet-link",
+      "aca-zone-redundant-replicas",
       "arm-nsg-priority-unique",
       "arm-aca-cpu-memory-allocation",
       "arm-private-endpoint-group-id",
