@@ -5,10 +5,11 @@
  * never fails on an unknown (it cannot tell). Often much more is unknown than the value itself:
  * azure-native fills defaults into a container app's `configuration` and `template` through an
  * `apply`, so one unknown inside (a new registry's login server) makes the whole property unknown,
- * and every rule that reads it silently has nothing to judge. This advisory policy runs each
- * resource rule that applies to the resource again while watching its reads (`util.watchUnknownReads`),
- * and reports each rule that met an unknown, with the properties it could not see. At `pulumi up`
- * the engine judges each resource again just before creating it, when those values are known.
+ * and every rule that reads it silently has nothing to judge. Every resource rule watches its reads
+ * (`util.watchUnknownReads`) and records what it could not see (`unjudged.ts`); this advisory policy,
+ * the last of the pack, reports each rule that met an unknown, with those properties. Called without
+ * the rules having run (a policy used on its own), it runs them itself. At `pulumi up` the engine
+ * judges each resource again just before creating it, when those values are known.
  *
  * Its messages start with `not judged at preview:` (the plan tool shows such resources as "not judged").
  */
@@ -17,6 +18,7 @@ import { baselineSchema, selectedBaseline } from "./baseline";
 import { classicAdapters, renamed } from "./classicAzure";
 import { nativeType, types } from "./resourceTypes";
 import { judgeOf, readConfig, tokenOf, type AcaPolicy, type AcaResourcePolicy, type ResourceJudge } from "./rule";
+import { takeJudgements } from "./unjudged";
 import { containsUnknown, propsOf, watchUnknownReads } from "./util";
 
 export const notJudgedPrefix = "not judged at preview:";
@@ -81,10 +83,23 @@ export function previewNotJudged(policies: AcaPolicy[]): AcaResourcePolicy {
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       const token = tokenOf(args);
       const applicable = entriesFor(token);
-      if (applicable.length === 0 || !containsUnknown(propsOf(args.props))) return;
-      const baseline = selectedBaseline(readConfig(name, args, {}));
+      const recorded = takeJudgements(args.urn);
+      if (applicable.length === 0) return;
       const type = nativeType(token);
       const adapter = classicAdapters[token];
+      const reportUnjudged = (rule: string, unknown: string[]) =>
+        report(notJudgedMessage(rule, adapter ? unknown.map((path) => renamed(path, adapter)) : unknown, type));
+      const baseline = selectedBaseline(readConfig(name, args, {}));
+      const off = (policy: AcaResourcePolicy) => policy.metadata.baseline === "private" && baseline !== "private";
+      if (recorded !== undefined) {
+        for (const { policy } of applicable) {
+          if (off(policy)) continue;
+          const unknown = recorded.get(policy.name);
+          if (unknown !== undefined && unknown.length > 0) reportUnjudged(policy.name, unknown);
+        }
+        return;
+      }
+      if (!containsUnknown(propsOf(args.props))) return;
       const quiet: ResourceValidationArgs = {
         ...args,
         notApplicable: () => {
@@ -92,7 +107,7 @@ export function previewNotJudged(policies: AcaPolicy[]): AcaResourcePolicy {
         },
       };
       for (const { policy, judge } of applicable) {
-        if (policy.metadata.baseline === "private" && baseline !== "private") continue;
+        if (off(policy)) continue;
         const shaped = judge.shape(token, args.props);
         if (shaped === undefined) continue;
         let unknown: string[];
@@ -102,9 +117,7 @@ export function previewNotJudged(policies: AcaPolicy[]): AcaResourcePolicy {
           if (error instanceof Skipped) continue;
           throw error;
         }
-        if (unknown.length === 0) continue;
-        const paths = adapter ? unknown.map((path) => renamed(path, adapter)) : unknown;
-        report(notJudgedMessage(policy.name, paths, type));
+        if (unknown.length > 0) reportUnjudged(policy.name, unknown);
       }
     },
   };

@@ -21,7 +21,8 @@ import type { Resource } from "@pulumi/pulumi";
 import { baselineSchema, selectedBaseline, type Baseline } from "./baseline";
 import { classicAdapters, renamed } from "./classicAzure";
 import { classicNativeType, nativeType, routeOf, tokenOfUrn, tokensOf, unaliasedType } from "./resourceTypes";
-import { propsOf, raw, type JsonObject } from "./util";
+import { recordJudgement } from "./unjudged";
+import { propsOf, raw, watchUnknownReads, type JsonObject } from "./util";
 
 /** Where a rule applies and where it comes from: the columns of the rule table. */
 export interface RuleMetadata {
@@ -215,7 +216,9 @@ export function resourceRule<T extends ConfigValues = Record<string, never>>(
     const shaped = judge.shape(token, args.props);
     if (shaped === undefined) return args.notApplicable(`Policy only applies to resources of type ${typeList}`);
     const adapter = classicAdapters[token];
-    judge.run(shaped, nativeType(token), args, adapter ? (message, urn) => report(renamed(message, adapter), urn) : report);
+    const reportAs: ReportViolation = adapter ? (message, urn) => report(renamed(message, adapter), urn) : report;
+    const unknownPaths = watchUnknownReads(shaped, () => judge.run(shaped, nativeType(token), args, reportAs));
+    recordJudgement(args.urn, definition.name, unknownPaths);
   }, route);
   const remediate = definition.remediate;
   if (remediate) {

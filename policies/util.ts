@@ -55,33 +55,57 @@ export function isObject(value: unknown): value is JsonObject {
 export type PathStep = string | number;
 
 /**
- * What a rule read that was unknown, while `watchUnknownReads` watches it: the paths (from the
- * resource's properties) where a read met an unknown value. Objects and lists read from the watched
- * properties remember their own path, so a rule that walks into a container or a list element is
- * still traced back to the property it started from.
+ * The unknown values a rule met while `watchUnknownReads` watches it: the object the read started
+ * from and the steps walked until the unknown. Reads cost nothing extra unless they meet an unknown;
+ * only then is the object traced back to its path in the resource's properties.
  */
-interface ReadLog {
-  paths: WeakMap<object, readonly PathStep[]>;
-  unknown: (readonly PathStep[])[];
+interface UnknownRead {
+  root: unknown;
+  steps: readonly PathStep[];
 }
 
-let readLog: ReadLog | undefined;
+let unknownReads: UnknownRead[] | undefined;
 
 /**
  * Runs `read` (a rule's validation) and returns the property paths it found unknown, outermost
- * first: the properties the rule could not judge. Reads through `peek` and `present` of a set
- * value do not count.
+ * first: the properties the rule could not judge. Reads through `peek`, and `present` of a value that
+ * is set, do not count.
  */
 export function watchUnknownReads(props: JsonObject, read: () => void): string[] {
-  const outer = readLog;
-  const log: ReadLog = { paths: new WeakMap([[props, []]]), unknown: [] };
-  readLog = log;
+  const outer = unknownReads;
+  const reads: UnknownRead[] = [];
+  unknownReads = reads;
   try {
     read();
   } finally {
-    readLog = outer;
+    unknownReads = outer;
   }
-  return outermostPaths(log.unknown);
+  if (reads.length === 0) return [];
+  const located = new Map<unknown, readonly PathStep[] | undefined>();
+  const paths: (readonly PathStep[])[] = [];
+  for (const { root, steps } of reads) {
+    if (!located.has(root)) located.set(root, pathTo(props, root));
+    const base = located.get(root);
+    if (base !== undefined) paths.push([...base, ...steps]);
+  }
+  return outermostPaths(paths);
+}
+
+/** The path from `props` to the object `target` inside it (by identity), if it is there. */
+function pathTo(props: unknown, target: unknown, prefix: PathStep[] = []): readonly PathStep[] | undefined {
+  if (props === target) return prefix;
+  if (Array.isArray(props)) {
+    for (let i = 0; i < props.length; i++) {
+      const found = pathTo(props[i], target, [...prefix, i]);
+      if (found) return found;
+    }
+  } else if (props !== null && typeof props === "object") {
+    for (const key of Object.keys(props)) {
+      const found = pathTo((props as JsonObject)[key], target, [...prefix, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Dotted paths, with paths inside another recorded path dropped (`configuration` covers `configuration.ingress`). */
@@ -99,22 +123,8 @@ export function formatPath(path: readonly PathStep[]): string {
   return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
 }
 
-function noteUnknown(log: ReadLog, root: unknown, path: readonly PathStep[]): void {
-  const base = root !== null && typeof root === "object" ? log.paths.get(root) : undefined;
-  if (base !== undefined) log.unknown.push([...base, ...path]);
-}
-
-function notePath(log: ReadLog, root: unknown, path: readonly PathStep[], value: unknown): void {
-  if (value === null || typeof value !== "object" || root === null || typeof root !== "object") return;
-  const base = log.paths.get(root);
-  if (base === undefined || log.paths.has(value)) return;
-  const full = [...base, ...path];
-  log.paths.set(value, full);
-  if (Array.isArray(value)) {
-    value.forEach((element, index) => {
-      if (element !== null && typeof element === "object" && !log.paths.has(element)) log.paths.set(element, [...full, index]);
-    });
-  }
+function noteUnknown(root: unknown, path: readonly PathStep[], walked: number): void {
+  if (unknownReads !== undefined && root !== null && typeof root === "object") unknownReads.push({ root, steps: path.slice(0, walked) });
 }
 
 /** Walks `path`: the value found, `undefined` when a step is absent, `UNKNOWN` (and how many steps were walked) when one is unknown. */
@@ -142,12 +152,7 @@ function walk(root: unknown, path: readonly PathStep[]): { value: unknown; block
  */
 export function at(root: unknown, ...path: PathStep[]): unknown {
   const { value, blockedAt } = walk(root, path);
-  const log = readLog;
-  if (log !== undefined) {
-    const base = raw(root);
-    if (blockedAt !== undefined) noteUnknown(log, base, path.slice(0, blockedAt));
-    else notePath(log, base, path, value);
-  }
+  if (blockedAt !== undefined) noteUnknown(raw(root), path, blockedAt);
   return value;
 }
 
@@ -165,8 +170,7 @@ export function present(root: unknown, ...path: PathStep[]): boolean | Unknown {
   const { value, blockedAt } = walk(root, path);
   if (blockedAt === undefined) return value !== undefined && value !== null;
   if (blockedAt === path.length) return true;
-  const log = readLog;
-  if (log !== undefined) noteUnknown(log, raw(root), path.slice(0, blockedAt));
+  noteUnknown(raw(root), path, blockedAt);
   return UNKNOWN;
 }
 

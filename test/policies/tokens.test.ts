@@ -43,6 +43,12 @@ describe("every token of a judged type reaches the type's rules", () => {
     for (const token of tokens) expect([token, named(await analyze(token, props), "mandatory")]).toEqual([token, [rule]]);
   });
 
+  it("routes a virtual network and a subnet to the NSG rule, which judges both", async () => {
+    const vnet = { virtualNetworkName: "vnet", subnets: [{ name: "apps", addressPrefix: "10.0.0.0/23" }] };
+    expect(named(await analyze(types.virtualNetwork, vnet), "mandatory")).toEqual(["network-subnet-nsg"]);
+    expect(named(await analyze(types.subnet, { subnetName: "apps", addressPrefix: "10.0.0.0/23" }), "mandatory")).toEqual(["network-subnet-nsg"]);
+  });
+
   it("leaves other types to @pulumi/policy's type filter, which skips the rules before calling them", async () => {
     const { diagnostics, notApplicable } = await analyzeWithReasons("azure-native:resources:ResourceGroup", { resourceGroupName: "rg" });
     expect(diagnostics).toEqual([]);
