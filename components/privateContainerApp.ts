@@ -142,6 +142,12 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   readonly deployerIpAddress?: string;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
+  /**
+   * Key Vault purge protection. Default true: a destroyed stack's vault name stays taken for
+   * `softDeleteRetentionInDays`. False for a dev stack destroyed and recreated often (the pack's mandatory
+   * `kv-purge-protection` rule then reports it); it cannot be turned off once a vault has it.
+   */
+  readonly purgeProtection?: boolean;
   /** Storage redundancy. Default "Standard_ZRS". */
   readonly storageSku?: StorageSku;
   /** The blob container the app gets (as AZURE_STORAGE_CONTAINER). Default "data". */
@@ -386,7 +392,7 @@ export class PrivateContainerApp extends ContainerAppTopology {
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
     const vault = createKeyVault(
       name,
-      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays },
+      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection },
       child,
     );
     const account = createStorageAccount(name, { ...placement, accountName: names.storageAccount, sku: args.storageSku }, child);

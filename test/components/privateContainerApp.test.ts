@@ -586,6 +586,15 @@ describe("the private topology's argument checks", () => {
   });
 });
 
+describe("the private topology's vault", () => {
+  it("keeps purge protection on by default and leaves it unset for a dev stack that turns it off", async () => {
+    const vaultOf = (recording: Recording) => recording.one("azure-native:keyvault:Vault").inputs.properties as Record<string, unknown>;
+    expect(vaultOf((await deploy()).recording).enablePurgeProtection).toBe(true);
+    expect(vaultOf((await deploy({ purgeProtection: false, softDeleteRetentionInDays: 7 })).recording)).toMatchObject({ softDeleteRetentionInDays: 7 });
+    expect(vaultOf((await deploy({ purgeProtection: false })).recording).enablePurgeProtection).toBeUndefined();
+  });
+});
+
 describe("the private topology's replicas", () => {
   const scaleOf = (recording: Recording) => recording.one(T.app).inputs.template.scale as { minReplicas: number; maxReplicas: number };
 
