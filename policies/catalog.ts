@@ -2,6 +2,10 @@
  * Every rule of the pack, in table order, and the metadata the rule table is generated from.
  * Importing this module does not start a policy server; `index.ts` does.
  */
+import { armContainerAppPolicies } from "./armContainerApps";
+import { armEnvironmentPolicies } from "./armEnvironments";
+import { armNetworkPolicies } from "./armNetwork";
+import { armPrivateEndpointPolicies } from "./armPrivateEndpoints";
 import { authorizationPolicies } from "./authorization";
 import { containerAppPolicies } from "./containerApps";
 import { environmentPolicies } from "./environments";
@@ -25,6 +29,10 @@ const ruleFamilies: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Observability", policies: observabilityPolicies },
   { family: "Reliability", policies: reliabilityPolicies },
   { family: "Authorization", policies: authorizationPolicies },
+  {
+    family: "ARM constraints",
+    policies: [...armNetworkPolicies, ...armContainerAppPolicies, ...armPrivateEndpointPolicies, ...armEnvironmentPolicies],
+  },
 ];
 
 /** Every family, then the policy that says which of their rules could not judge a resource at preview. */

@@ -26,6 +26,11 @@ export const types = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   appInsights: "azure-native:applicationinsights:Component",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  networkSecurityGroup: "azure-native:network:NetworkSecurityGroup",
+  securityRule: "azure-native:network:SecurityRule",
+  cosmosDatabaseAccount: "azure-native:cosmosdb:DatabaseAccount",
+  sqlServer: "azure-native:sql:Server",
+  redis: "azure-native:redis:Redis",
 } as const;
 
 /**

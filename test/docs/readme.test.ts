@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { allPolicies } from "../../policies/catalog";
 import { withRuleTable } from "../../policies/ruleTable";
 
 const root = join(__dirname, "..", "..");
@@ -42,6 +43,11 @@ describe("the README", () => {
     const expected = expectedReadme(readme);
     if (process.env["UPDATE_README"] === "1" && expected !== readme) writeFileSync(readmePath, expected);
     else expect(readme).toBe(expected);
+  });
+
+  it("gives the pack's number of rules", () => {
+    const readme = readFileSync(readmePath, "utf8");
+    expect(readme).toContain(`policy pack with ${allPolicies.length} rules`);
   });
 
   it("names only npm scripts that exist", () => {

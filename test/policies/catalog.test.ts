@@ -21,6 +21,7 @@ const prefixes: Record<string, string> = {
   Reliability: "aca-",
   Authorization: "role-assignment-",
   Preview: "preview-",
+  "ARM constraints": "arm-",
 };
 
 describe("the pack's rules", () => {
@@ -40,7 +41,11 @@ describe("the pack's rules", () => {
       expect([policy.name, policy.description]).toEqual([policy.name, expect.stringMatching(/^[A-Z][^.]*(\([^)]*\))?[^.]*\.$/)]);
       expect(["advisory", "mandatory"]).toContain(policy.enforcementLevel);
       if (policy.name === "preview-not-judged") expect(policy.metadata.source).toBe("pulumi-aca");
-      else expect(policy.metadata.source).toMatch(/^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|Learn [a-z-]+\/[a-z-]+)$/);
+      else {
+        expect(policy.metadata.source).toMatch(
+          /^(Azure Policy [0-9a-f]{8}|PSRule Azure\.[A-Za-z.]+|ACA landing zone|Learn [a-z-]+\/[a-z-]+|https:\/\/learn\.microsoft\.com\/\S+|azure-rest-api-specs:specification\/\S+\.json)$/,
+        );
+      }
     }
   });
 
@@ -54,7 +59,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(50);
+    expect(allPolicies).toHaveLength(60);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
@@ -64,6 +69,12 @@ describe("the pack's rules", () => {
       "network-private-endpoint-dns-zone-group",
       "network-private-dns-zone-vnet-link",
       "aca-zone-redundant-replicas",
+      "arm-nsg-priority-unique",
+      "arm-aca-cpu-memory-allocation",
+      "arm-private-endpoint-group-id",
+      "arm-private-dns-zone-matches-group",
+      "arm-environment-subnet-dedicated",
+      "arm-environment-subnet-delegation",
     ]);
   });
 

@@ -51,6 +51,8 @@ describe("PublicContainerApp judged at preview and at pulumi up", () => {
       "web-app: aca-resource-limits reads `template`,",
       "web-app: aca-secrets-key-vault reads `configuration`,",
       "web-app: aca-session-affinity-disabled reads `configuration`,",
+      "web-app: arm-aca-probe-one-per-type reads `template`,",
+      "web-app: arm-aca-probe-values reads `template`,",
     ]);
   }, 120_000);
 

@@ -44,6 +44,8 @@ describe("preview-not-judged", () => {
       "aca-probe-paths-distinct",
       "aca-replica-bounds",
       "aca-resource-limits",
+      "arm-aca-probe-one-per-type",
+      "arm-aca-probe-values",
     ]);
   });
 
