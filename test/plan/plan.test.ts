@@ -42,7 +42,7 @@ describe("npm run plan", () => {
     const run = await plan(BOXES, ...FIXTURE_PACK, ...LABELS);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
-    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, baseline public) judged by fixture-pack@1.2.3`);
+    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, preview, baseline public) judged by fixture-pack@1.2.3`);
     expect(run.lines).toContainEqual(expect.stringMatching(/^pulumi:pulumi:Stack boxes-dev +ok$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}fixture:index:Shelf kitchen +ok$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {4}fixture:index:Box kitchen-box +ok$/));
@@ -101,7 +101,7 @@ describe("npm run plan", () => {
     const badBaseline = await plan(BOXES, "--baseline", "internal");
     expect(badBaseline.code).toBe(2);
     expect(badBaseline.stderr).toContain('--baseline must be public or private, not "internal".');
-    expect(badBaseline.stderr).toContain("Usage: npm run plan -- <program dir>");
+    expect(badBaseline.stderr).toContain("Usage: pulumi-aca plan <program dir>");
   }, 200_000);
 });
 
