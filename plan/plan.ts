@@ -9,6 +9,7 @@ import {
   judge,
 } from "./policyRunner";
 import { ProgramError, RecordedResource, UnansweredInvokeError, record } from "./recorder";
+import { withAzureDataPlane } from "./azureDataPlane";
 import { registerTypeScript } from "./typescript";
 
 /** The root of this package (the repository, or node_modules/pulumi-aca when installed). */
@@ -179,11 +180,10 @@ function resolveEntry(mainDir: string): string | undefined {
   return ["index.ts", "index.js"].map((f) => path.join(mainDir, f)).find((f) => fs.existsSync(f));
 }
 
-/** YAML through js-yaml, which @pulumi/pulumi itself depends on. */
+/** YAML through js-yaml (the parser @pulumi/pulumi uses too). */
 function readYaml(file: string): unknown {
-  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const yaml = require(require.resolve("js-yaml", { paths: [pulumiDir] })) as { load(text: string): unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- js-yaml ships no types
+  const yaml = require("js-yaml") as { load(text: string): unknown };
   return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
 }
 
@@ -226,14 +226,16 @@ async function recordProgram(program: Program, stack: string, mode: PlanMode): P
   const cwd = process.cwd();
   process.chdir(program.dir);
   try {
-    const recording = await record(
-      async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const exported = require(program.entry);
-        const result = typeof exported === "function" ? exported() : typeof exported?.default === "function" ? exported.default() : exported;
-        return await result;
-      },
-      { preview: mode === "preview", pulumiDir, project: program.project, stack, config: program.config, secretConfig: program.secretConfig },
+    const recording = await withAzureDataPlane(() =>
+      record(
+        async () => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const exported = require(program.entry);
+          const result = typeof exported === "function" ? exported() : typeof exported?.default === "function" ? exported.default() : exported;
+          return await result;
+        },
+        { preview: mode === "preview", pulumiDir, project: program.project, stack, config: program.config, secretConfig: program.secretConfig },
+      ),
     );
     return recording.resources;
   } catch (error) {
@@ -440,11 +442,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // A failed invoke leaves a rejected promise inside the SDK that may surface only after the program's
+  // run; the plan reports the invoke itself, so such late rejections must not end the process.
+  const stray: unknown[] = [];
+  process.on("unhandledRejection", (reason) => stray.push(reason));
   let result: PlanResult;
   try {
     result = await plan(options);
   } catch (error) {
     return reportError(error, options.json, false);
+  }
+  if (stray.length > 0) {
+    const reason = stray[0] instanceof Error && stray[0].message ? stray[0].message : String(stray[0]);
+    return reportError(new PlanError("program", `The program failed under ${options.mode}: ${reason}`), options.json, false);
   }
   console.log(options.json ? JSON.stringify(planJson(result), null, 2) : formatPlan(result));
   return result.verdict.passed ? 0 : 1;

@@ -238,15 +238,37 @@ export async function record(program: () => unknown, options: RecordOptions = {}
       );
     };
     let failure: { error: unknown } | undefined;
-    const outputs = await runtime.stack.runInPulumiStack(async () => {
-      try {
-        return await program();
-      } catch (error) {
-        failure = { error };
-        return undefined;
+    // A failed invoke also leaves a rejected promise nobody awaits inside the SDK; as with a program's own
+    // stray rejections, it fails the run (as it fails `pulumi preview`) instead of ending the process.
+    const stray: unknown[] = [];
+    const onStray = (reason: unknown) => stray.push(reason);
+    process.on("unhandledRejection", onStray);
+    let outputs: unknown;
+    try {
+      outputs = await runtime.stack
+        .runInPulumiStack(async () => {
+          try {
+            return await program();
+          } catch (error) {
+            failure = { error };
+            return undefined;
+          }
+        })
+        // The stack's outputs failed to resolve (an output of a failed invoke, say).
+        .catch((error: unknown) => {
+          failure ??= { error };
+          return undefined;
+        });
+      // Stack outputs are serialized after the program returns and may start invokes of their own; wait
+      // until no RPC is left and rejections of the last turns have surfaced.
+      for (let turn = 0; turn < 3; turn++) {
+        await runtime.settings.waitForRPCs();
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
-    });
-    await runtime.settings.waitForRPCs();
+    } finally {
+      process.off("unhandledRejection", onStray);
+    }
+    if (!failure && stray.length > 0) failure = { error: stray[0] };
     const unanswered = mocks.unansweredInvokes();
     if (unanswered.length > 0) {
       const error = new UnansweredInvokeError(unanswered);

@@ -105,6 +105,53 @@ describe("npm run plan", () => {
   }, 200_000);
 });
 
+describe("npm run plan, preview and update", () => {
+  const PREVIEW_PACK = ["--policy-pack", "test/fixtures/preview-pack"];
+
+  it("shows a resource a rule could not judge at preview as not judged, never ok, and exits 0", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, preview, baseline public) judged by preview-pack@2.0.0`);
+    expect(block(run.lines, /^ {4}fixture:index:Box kitchen-box +not judged$/)).toEqual([
+      expect.stringMatching(/kitchen-box +not judged$/),
+      "        advisory preview-not-judged: not judged at preview: box-owner-is-owner: `ownerId` is unknown until the owner exists; judged again at `pulumi up` before the box is created.",
+    ]);
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}fixture:index:Box loose +ok$/));
+    expect(run.lines).toContain(
+      "8 resources, 0 mandatory violations, 0 advisories, 2 resources not judged at preview (run with --mode update for the verdict `pulumi up` gives).",
+    );
+  }, 200_000);
+
+  it("judges with the values Azure computes in --mode update, as pulumi up does before creating each resource", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK, "--mode", "update", "--json");
+    expect(run.code).toBe(0);
+    const verdict = JSON.parse(run.stdout);
+    expect(verdict).toMatchObject({ mode: "update", passed: true });
+    const kitchen = verdict.resources.find((r: { name: string }) => r.name === "kitchen-box");
+    expect(kitchen).toMatchObject({ status: "ok", diagnostics: [] });
+  }, 200_000);
+
+  it("marks not-judged diagnostics in JSON and refuses an unknown mode", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK, "--json");
+    const kitchen = JSON.parse(run.stdout).resources.find((r: { name: string }) => r.name === "kitchen-box");
+    expect(kitchen).toMatchObject({ status: "not judged", diagnostics: [{ policyName: "preview-not-judged", notJudged: true }] });
+
+    const badMode = await plan(BOXES, "--mode", "apply", "--json");
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toContain('--mode must be preview or update, not "apply".');
+    expect(JSON.parse(badMode.stdout)).toEqual({ error: { kind: "usage", message: '--mode must be preview or update, not "apply".' } });
+  }, 200_000);
+
+  it("exits 2 naming the function when the program calls an invoke the plan cannot answer", async () => {
+    const run = await plan("test/fixtures/programs/unanswered", ...PREVIEW_PACK, "--json");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("`azure-native:web:getWebApp`");
+    expect(run.stderr).not.toContain("getManagedEnvironment");
+    expect(JSON.parse(run.stdout)).toEqual({ error: { kind: "invoke", message: expect.stringContaining("`azure-native:web:getWebApp`") } });
+  }, 200_000);
+});
+
 const realPack = fs.existsSync(path.join(ROOT, "policies", "index.ts"));
 const publicExample = fs.existsSync(path.join(ROOT, "examples", "public", "index.ts"));
 const privateExample = fs.existsSync(path.join(ROOT, "examples", "private", "index.ts"));
