@@ -143,6 +143,22 @@ describe("npm run plan, preview and update", () => {
     expect(JSON.parse(badMode.stdout)).toEqual({ error: { kind: "usage", message: '--mode must be preview or update, not "apply".' } });
   }, 200_000);
 
+  it("resolves paths given to npm run plan against the directory it is run from", async () => {
+    const run = await new Promise<Run>((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` };
+      delete env.INIT_CWD;
+      execFile(
+        "npm",
+        ["run", "--silent", "plan", "--", "programs/boxes", "--policy-pack", "preview-pack", "--mode", "update"],
+        { cwd: path.join(ROOT, "test", "fixtures"), env, timeout: 180_000 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr, lines: stdout.split("\n") }),
+      );
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toBe("Plan of programs/boxes (project boxes, stack dev, update, baseline public) judged by preview-pack@2.0.0");
+  }, 200_000);
+
   it("exits 2 naming the function when the program calls an invoke the plan cannot answer", async () => {
     const run = await plan("test/fixtures/programs/unanswered", ...PREVIEW_PACK, "--json");
     expect(run.code).toBe(2);
