@@ -170,18 +170,17 @@ describe("the packed package installed into a fresh program", () => {
 
   it("type-checks a program against the shipped declarations with tsc --strict, and rejects a mistyped one", async () => {
     // This repository's TypeScript, run in the program's directory: imports resolve in its node_modules.
+    // One run over both files (loading azure-native's declarations dominates the time): the program must
+    // be clean and the mistyped file must fail on the wrong argument type, and on nothing else.
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const flags = ["--strict", "--noEmit", "--module", "commonjs", "--target", "es2022", "--moduleResolution", "node10", "--esModuleInterop", "--types", "node"];
-    const checked = await run(process.execPath, [tsc, ...flags, "index.ts"], program);
-    expect(checked.stdout + checked.stderr).toBe("");
-    expect(checked.code).toBe(0);
-    figures.typeCheckMs = checked.ms;
-
     fs.writeFileSync(path.join(program, "mistyped.ts"), MISTYPED);
-    const mistyped = await run(process.execPath, [tsc, ...flags, "mistyped.ts"], program);
+    const checked = await run(process.execPath, [tsc, ...flags, "index.ts", "mistyped.ts"], program);
     fs.rmSync(path.join(program, "mistyped.ts"));
-    expect(mistyped.code).not.toBe(0);
-    expect(mistyped.stdout).toMatch(/mistyped\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable/);
+    figures.typeCheckMs = checked.ms;
+    const errors = checked.stdout.split("\n").filter((line) => /error TS\d+/.test(line));
+    expect(errors).toEqual([expect.stringMatching(/^mistyped\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable to type/)]);
+    expect(checked.code).not.toBe(0);
   }, 5 * MINUTES);
 
   it("starts the same pack on a program that has TypeScript 5", async () => {
