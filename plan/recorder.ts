@@ -163,8 +163,6 @@ function secretPaths(value: unknown, path: string[] = []): string[] {
   return [];
 }
 
-let running = false;
-
 /** The directory of the `@pulumi/pulumi` package this module resolves. */
 export function ownPulumiDir(): string {
   return path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -202,83 +200,84 @@ type Transform = (args: {
  * parent's, then the stack's (https://www.pulumi.com/docs/iac/concepts/resources/options/transforms/).
  * Their changes to properties are applied; changes to resource options are not.
  */
-export async function record(program: () => unknown, options: RecordOptions = {}): Promise<Recording> {
-  if (running) throw new Error("record() runs one program at a time; await the previous one first.");
-  running = true;
+export function record(program: () => unknown, options: RecordOptions = {}): Promise<Recording> {
+  // The runtime's mocks and settings are global: programs run one after another. A run still going (one a
+  // test gave up waiting for, say) delays the next rather than failing it.
+  const run = queue.then(() => recordAlone(program, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function recordAlone(program: () => unknown, options: RecordOptions): Promise<Recording> {
   const preview = options.preview ?? false;
   const resources: RecordedResource[] = [];
-  try {
-    const runtime = loadRuntime(options.pulumiDir ?? ownPulumiDir());
-    const mocks: AzureMocks = azureMocks(preview);
-    const stackTransforms: Transform[] = [];
-    mocks.registerTransform = (transform) => stackTransforms.push(transform as unknown as Transform);
-    await runtime.pulumi.runtime.setMocks(mocks, options.project ?? "pulumi-aca", options.stack ?? "test", preview);
-    runtime.pulumi.runtime.setAllConfig(options.config ?? {}, options.secretConfig ?? []);
-    const monitor = runtime.settings.getMonitor();
-    const registerResource = monitor.registerResource.bind(monitor);
-    const transformsOf = new Map<string, Transform[]>();
-    type Response = { getUrn(): string; getId(): string };
-    monitor.registerResource = (req: Request, callback: (err: unknown, response: Response) => void) => {
-      const own = req
-        .getTransformsList()
-        .map((callbackRef) => (monitor.transformCallbacks as Map<string, Transform>).get(callbackRef.getToken()))
-        .filter((transform): transform is Transform => transform !== undefined);
-      const inherited = transformsOf.get(req.getParent()) ?? [];
-      const chain = [...own, ...inherited, ...stackTransforms];
-      applyTransforms(runtime.rpc, req, chain).then(
-        () =>
-          registerResource(req, (err: unknown, response: Response) => {
-            if (!err && response) {
-              transformsOf.set(response.getUrn(), [...own, ...inherited]);
-              resources.push(toRecorded(req, response, preview));
-            }
-            callback(err, response);
-          }),
-        (error: unknown) => callback(error, undefined as unknown as Response),
-      );
-    };
-    let failure: { error: unknown } | undefined;
-    // A failed invoke also leaves a rejected promise nobody awaits inside the SDK; as with a program's own
-    // stray rejections, it fails the run (as it fails `pulumi preview`) instead of ending the process.
-    const stray: unknown[] = [];
-    const onStray = (reason: unknown) => stray.push(reason);
-    process.on("unhandledRejection", onStray);
-    let outputs: unknown;
-    try {
-      outputs = await runtime.stack
-        .runInPulumiStack(async () => {
-          try {
-            return await program();
-          } catch (error) {
-            failure = { error };
-            return undefined;
+  const runtime = loadRuntime(options.pulumiDir ?? ownPulumiDir());
+  const mocks: AzureMocks = azureMocks(preview);
+  const stackTransforms: Transform[] = [];
+  mocks.registerTransform = (transform) => stackTransforms.push(transform as unknown as Transform);
+  await runtime.pulumi.runtime.setMocks(mocks, options.project ?? "pulumi-aca", options.stack ?? "test", preview);
+  runtime.pulumi.runtime.setAllConfig(options.config ?? {}, options.secretConfig ?? []);
+  const monitor = runtime.settings.getMonitor();
+  const registerResource = monitor.registerResource.bind(monitor);
+  const transformsOf = new Map<string, Transform[]>();
+  type Response = { getUrn(): string; getId(): string };
+  monitor.registerResource = (req: Request, callback: (err: unknown, response: Response) => void) => {
+    const own = req
+      .getTransformsList()
+      .map((callbackRef) => (monitor.transformCallbacks as Map<string, Transform>).get(callbackRef.getToken()))
+      .filter((transform): transform is Transform => transform !== undefined);
+    const inherited = transformsOf.get(req.getParent()) ?? [];
+    const chain = [...own, ...inherited, ...stackTransforms];
+    applyTransforms(runtime.rpc, req, chain).then(
+      () =>
+        registerResource(req, (err: unknown, response: Response) => {
+          if (!err && response) {
+            transformsOf.set(response.getUrn(), [...own, ...inherited]);
+            resources.push(toRecorded(req, response, preview));
           }
-        })
-        // The stack's outputs failed to resolve (an output of a failed invoke, say).
-        .catch((error: unknown) => {
-          failure ??= { error };
+          callback(err, response);
+        }),
+      (error: unknown) => callback(error, undefined as unknown as Response),
+    );
+  };
+  let failure: { error: unknown } | undefined;
+  // A failed invoke also leaves a rejected promise nobody awaits inside the SDK; as with a program's own
+  // stray rejections, it fails the run (as it fails `pulumi preview`) instead of ending the process.
+  const stray: unknown[] = [];
+  const onStray = (reason: unknown) => stray.push(reason);
+  process.on("unhandledRejection", onStray);
+  let outputs: unknown;
+  try {
+    outputs = await runtime.stack
+      .runInPulumiStack(async () => {
+        try {
+          return await program();
+        } catch (error) {
+          failure = { error };
           return undefined;
-        });
-      // Stack outputs are serialized after the program returns and may start invokes of their own; wait
-      // until no RPC is left and rejections of the last turns have surfaced.
-      for (let turn = 0; turn < 3; turn++) {
-        await runtime.settings.waitForRPCs();
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    } finally {
-      process.off("unhandledRejection", onStray);
-    }
-    if (!failure && stray.length > 0) failure = { error: stray[0] };
-    const unanswered = mocks.unansweredInvokes();
-    if (unanswered.length > 0) {
-      const error = new UnansweredInvokeError(unanswered);
-      throw new ProgramError(error, new Recording(resources, preview));
-    }
-    if (failure) throw new ProgramError(failure.error, new Recording(resources, preview));
-    return new Recording(resources, preview, (outputs ?? {}) as Record<string, unknown>);
+        }
+      })
+      // The stack's outputs failed to resolve (an output of a failed invoke, say).
+      .catch((error: unknown) => {
+        failure ??= { error };
+        return undefined;
+      });
+    await runtime.settings.waitForRPCs();
+    // Let rejections of the last turn surface before the handler goes.
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
-    running = false;
+    process.off("unhandledRejection", onStray);
   }
+  if (!failure && stray.length > 0) failure = { error: stray[0] };
+  const unanswered = mocks.unansweredInvokes();
+  if (unanswered.length > 0) {
+    const error = new UnansweredInvokeError(unanswered);
+    throw new ProgramError(error, new Recording(resources, preview));
+  }
+  if (failure) throw new ProgramError(failure.error, new Recording(resources, preview));
+  return new Recording(resources, preview, (outputs ?? {}) as Record<string, unknown>);
 }
 
 /** The program called functions (invokes) the mocks cannot answer like Azure would. */
