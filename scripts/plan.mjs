@@ -1,8 +1,7 @@
-// Offline plan: runs a Pulumi program under the resource recorder in preview mode and judges what it
-// registers with the policy pack, the way `pulumi preview --policy-pack policies` would, without Azure.
-// Usage: npm run plan -- <program dir> [--baseline public|private] [--config <file>] [--json]
+// Offline plan from the repository's TypeScript sources: `npm run plan -- <program dir> [options]`.
+// The published package runs the same code compiled (`pulumi-aca plan`, dist/plan/cli.js).
 //
-// The logic lives in scripts/plan.ts; this file only teaches `require` to load TypeScript, with the
+// The logic lives in plan/plan.ts; this file only teaches `require` to load TypeScript, with the
 // compiler installed at the root (`ts.transpileModule`, no type check: `npm run typecheck` does that).
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -38,6 +37,8 @@ export function registerTypeScript() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   registerTypeScript();
-  const { main } = require(fileURLToPath(new URL("./plan.ts", import.meta.url)));
+  // `npm run plan` runs in the repository root; paths given on the command line are the caller's.
+  if (process.env.npm_lifecycle_event === "plan" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+  const { main } = require(fileURLToPath(new URL("../plan/plan.ts", import.meta.url)));
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FAKE_AZURE } from "./azureMocks";
 import { ProgramError, promiseOf, record } from "./recorder";
+import { UNKNOWN } from "./policyRunner";
 
 describe("the resource recorder", () => {
   async function program() {
@@ -98,5 +99,88 @@ describe("the resource recorder", () => {
     const recording = (failure as ProgramError).recording;
     expect(recording.cloudResources).toHaveLength(0);
     expect((failure as ProgramError).message).toBe("args rejected");
+  });
+});
+
+describe("the recorder on programs that look up, transform and read back what Azure computes", () => {
+  it("answers lookups of existing resources with Azure-like values, in preview as in update", async () => {
+    for (const preview of [true, false]) {
+      let looked: Record<string, unknown> = {};
+      await record(
+        async () => {
+          const app = await import("@pulumi/azure-native/app");
+          const containerregistry = await import("@pulumi/azure-native/containerregistry");
+          const authorization = await import("@pulumi/azure-native/authorization");
+          const environment = app.getManagedEnvironmentOutput({ resourceGroupName: "rg-shared", environmentName: "cae-shared" });
+          const registry = containerregistry.getRegistryOutput({ resourceGroupName: "rg-shared", registryName: "crshared" });
+          const client = authorization.getClientConfigOutput();
+          looked = {
+            environmentId: await promiseOf(environment.id),
+            defaultDomain: await promiseOf(environment.defaultDomain),
+            loginServer: await promiseOf(registry.loginServer),
+            tenantId: await promiseOf(client.tenantId),
+          };
+        },
+        { preview },
+      );
+      expect(looked).toEqual({
+        environmentId: `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-shared/providers/Microsoft.App/managedEnvironments/cae-shared`,
+        defaultDomain: expect.stringMatching(/^[0-9a-f]{12}\.westeurope\.azurecontainerapps\.io$/),
+        loginServer: "crshared.azurecr.io",
+        tenantId: FAKE_AZURE.tenantId,
+      });
+    }
+  });
+
+  it("applies new-style transforms as the engine does: the resource's own, its parent's, then the stack's", async () => {
+    const seen: string[] = [];
+    const recording = await record(async () => {
+      const containerregistry = await import("@pulumi/azure-native/containerregistry");
+      const tag = (label: string): pulumi.ResourceTransform => (args) => {
+        seen.push(`${label}:${args.name}`);
+        return { props: { ...args.props, tags: { ...(args.props.tags ?? {}), [label]: "yes" } }, opts: args.opts };
+      };
+      pulumi.runtime.registerResourceTransform(tag("stack"));
+      class Holder extends pulumi.ComponentResource {
+        constructor(name: string, opts: pulumi.ComponentResourceOptions) {
+          super("test:index:Holder", name, {}, opts);
+          new containerregistry.Registry(
+            "acr",
+            { resourceGroupName: "rg", sku: { name: "Basic" }, adminUserEnabled: false },
+            { parent: this, transforms: [tag("own"), (args) => ({ props: { ...args.props, adminUserEnabled: true }, opts: args.opts })] },
+          );
+        }
+      }
+      new Holder("holder", { transforms: [tag("parent")] });
+    });
+    const registry = recording.one("azure-native:containerregistry:Registry");
+    expect(registry.inputs.adminUserEnabled).toBe(true);
+    expect(registry.inputs.tags).toEqual({ own: "yes", parent: "yes", stack: "yes" });
+    expect(seen.filter((call) => call.endsWith(":acr"))).toEqual(["own:acr", "parent:acr", "stack:acr"]);
+  });
+
+  it("leaves the ids of a new VNet's subnets unknown in preview and gives them Azure's ids in update", async () => {
+    const subnetIdOf = async (preview: boolean) => {
+      const recording = await record(
+        async () => {
+          const network = await import("@pulumi/azure-native/network");
+          const app = await import("@pulumi/azure-native/app");
+          const vnet = new network.VirtualNetwork("vnet", {
+            resourceGroupName: "rg",
+            virtualNetworkName: "vnet-web",
+            addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+            subnets: [{ name: "infra", addressPrefix: "10.0.0.0/23" }],
+          });
+          new app.ManagedEnvironment("env", {
+            resourceGroupName: "rg",
+            vnetConfiguration: { infrastructureSubnetId: vnet.subnets.apply((subnets) => subnets![0]!.id!) },
+          });
+        },
+        { preview },
+      );
+      return (recording.one("azure-native:app:ManagedEnvironment").wireInputs.vnetConfiguration as Record<string, unknown>).infrastructureSubnetId;
+    };
+    expect(await subnetIdOf(true)).toBe(UNKNOWN);
+    expect(await subnetIdOf(false)).toBe(`/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/infra`);
   });
 });

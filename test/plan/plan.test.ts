@@ -42,7 +42,7 @@ describe("npm run plan", () => {
     const run = await plan(BOXES, ...FIXTURE_PACK, ...LABELS);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
-    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, baseline public) judged by fixture-pack@1.2.3`);
+    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, preview, baseline public) judged by fixture-pack@1.2.3`);
     expect(run.lines).toContainEqual(expect.stringMatching(/^pulumi:pulumi:Stack boxes-dev +ok$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}fixture:index:Shelf kitchen +ok$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {4}fixture:index:Box kitchen-box +ok$/));
@@ -101,7 +101,70 @@ describe("npm run plan", () => {
     const badBaseline = await plan(BOXES, "--baseline", "internal");
     expect(badBaseline.code).toBe(2);
     expect(badBaseline.stderr).toContain('--baseline must be public or private, not "internal".');
-    expect(badBaseline.stderr).toContain("Usage: npm run plan -- <program dir>");
+    expect(badBaseline.stderr).toContain("Usage: pulumi-aca plan <program dir>");
+  }, 200_000);
+});
+
+describe("npm run plan, preview and update", () => {
+  const PREVIEW_PACK = ["--policy-pack", "test/fixtures/preview-pack"];
+
+  it("shows a resource a rule could not judge at preview as not judged, never ok, and exits 0", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toBe(`Plan of ${BOXES} (project boxes, stack dev, preview, baseline public) judged by preview-pack@2.0.0`);
+    expect(block(run.lines, /^ {4}fixture:index:Box kitchen-box +not judged$/)).toEqual([
+      expect.stringMatching(/kitchen-box +not judged$/),
+      "        advisory preview-not-judged: not judged at preview: box-owner-is-owner: `ownerId` is unknown until the owner exists; judged again at `pulumi up` before the box is created.",
+    ]);
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}fixture:index:Box loose +ok$/));
+    expect(run.lines).toContain(
+      "8 resources, 0 mandatory violations, 0 advisories, 2 resources not judged at preview (run with --mode update for the verdict `pulumi up` gives).",
+    );
+  }, 200_000);
+
+  it("judges with the values Azure computes in --mode update, as pulumi up does before creating each resource", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK, "--mode", "update", "--json");
+    expect(run.code).toBe(0);
+    const verdict = JSON.parse(run.stdout);
+    expect(verdict).toMatchObject({ mode: "update", passed: true });
+    const kitchen = verdict.resources.find((r: { name: string }) => r.name === "kitchen-box");
+    expect(kitchen).toMatchObject({ status: "ok", diagnostics: [] });
+  }, 200_000);
+
+  it("marks not-judged diagnostics in JSON and refuses an unknown mode", async () => {
+    const run = await plan(BOXES, ...PREVIEW_PACK, "--json");
+    const kitchen = JSON.parse(run.stdout).resources.find((r: { name: string }) => r.name === "kitchen-box");
+    expect(kitchen).toMatchObject({ status: "not judged", diagnostics: [{ policyName: "preview-not-judged", notJudged: true }] });
+
+    const badMode = await plan(BOXES, "--mode", "apply", "--json");
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toContain('--mode must be preview or update, not "apply".');
+    expect(JSON.parse(badMode.stdout)).toEqual({ error: { kind: "usage", message: '--mode must be preview or update, not "apply".' } });
+  }, 200_000);
+
+  it("resolves paths given to npm run plan against the directory it is run from", async () => {
+    const run = await new Promise<Run>((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` };
+      delete env.INIT_CWD;
+      execFile(
+        "npm",
+        ["run", "--silent", "plan", "--", "programs/boxes", "--policy-pack", "preview-pack", "--mode", "update"],
+        { cwd: path.join(ROOT, "test", "fixtures"), env, timeout: 180_000 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr, lines: stdout.split("\n") }),
+      );
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toBe("Plan of programs/boxes (project boxes, stack dev, update, baseline public) judged by preview-pack@2.0.0");
+  }, 200_000);
+
+  it("exits 2 naming the function when the program calls an invoke the plan cannot answer", async () => {
+    const run = await plan("test/fixtures/programs/unanswered", ...PREVIEW_PACK, "--json");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("`azure-native:web:getWebApp`");
+    expect(run.stderr).not.toContain("getManagedEnvironment");
+    expect(JSON.parse(run.stdout)).toEqual({ error: { kind: "invoke", message: expect.stringContaining("`azure-native:web:getWebApp`") } });
   }, 200_000);
 });
 

@@ -7,29 +7,48 @@ import {
   PolicyVerdict,
   ResourceVerdict,
   judge,
-} from "../test/harness/policyRunner";
-import { ProgramError, RecordedResource, record } from "../test/harness/recorder";
+} from "./policyRunner";
+import { ProgramError, RecordedResource, UnansweredInvokeError, record } from "./recorder";
+import { withAzureDataPlane } from "./azureDataPlane";
+import { registerTypeScript } from "./typescript";
 
-const REPOSITORY = path.resolve(__dirname, "..");
+/** The root of this package (the repository, or node_modules/pulumi-aca when installed). */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-aca") return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+  }
+}
+
+const PACKAGE_ROOT = packageRoot();
 const BASELINE_VARIABLE = "PULUMI_ACA_BASELINE";
 
-export const USAGE = `Usage: npm run plan -- <program dir> [options]
+export const USAGE = `Usage: pulumi-aca plan <program dir> [options]    (in this repository: npm run plan -- <program dir>)
 
-Runs a Pulumi program under Azure-like mocks in preview mode and judges every resource it registers with
-the policy pack, as \`pulumi preview --policy-pack policies\` would. No Azure account or Pulumi CLI needed.
+Runs a Pulumi program under Azure-like mocks and judges every resource it registers with the policy pack,
+as \`pulumi preview --policy-pack node_modules/pulumi-aca/policies\` would. No Azure account or Pulumi CLI
+needed. The program runs with its own packages: run npm install in its directory first.
 
 Options:
+  --mode preview|update       preview (default): what \`pulumi preview\` judges, values Azure computes unknown;
+                              update: what \`pulumi up\` judges before each resource is created, computed
+                              values known and Azure-like
   --baseline public|private   judge against this baseline (default: the pack's, i.e. $${BASELINE_VARIABLE} or public)
   --config <file>             policy pack config JSON, as for \`pulumi preview --policy-pack-config\`
-  --json                      print the verdict as JSON instead of the tree
+  --json                      print the verdict (or the error) as JSON instead of text
   --stack <name>              stack name; reads Pulumi.<name>.yaml config when present (default: dev)
-  --policy-pack <dir>         the pack to run (default: policies/ of this repository)
+  --policy-pack <dir>         the pack to run (default: this package's policies/)
   -h, --help                  show this help
 
+Paths are relative to the current directory.
 Exit status: 0 when no mandatory policy is violated, 1 when one is, 2 when the plan could not run.`;
+
+export type PlanMode = "preview" | "update";
 
 export interface PlanOptions {
   programDir: string;
+  mode: PlanMode;
   baseline?: "public" | "private";
   configFile?: string;
   json: boolean;
@@ -37,10 +56,26 @@ export interface PlanOptions {
   packDir: string;
 }
 
-class UsageError extends Error {}
+/** Why a plan could not run; `kind` is stable for scripts reading `--json`. */
+export class PlanError extends Error {
+  constructor(
+    readonly kind: "usage" | "program" | "dependencies" | "invoke" | "policy-pack" | "config",
+    message: string,
+  ) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+class UsageError extends PlanError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 export function parseArguments(argv: readonly string[]): PlanOptions | "help" {
-  const options: Partial<PlanOptions> = { json: false, stack: "dev", packDir: path.join(REPOSITORY, "policies") };
+  const json = argv.includes("--json");
+  const options: Partial<PlanOptions> = { json, mode: "preview", stack: "dev", packDir: path.join(PACKAGE_ROOT, "policies") };
   const value = (index: number, flag: string): string => {
     const given = argv[index];
     if (given === undefined || given.startsWith("--")) throw new UsageError(`${flag} needs a value.`);
@@ -57,6 +92,12 @@ export function parseArguments(argv: readonly string[]): PlanOptions | "help" {
       case "--json":
         options.json = true;
         break;
+      case "--mode": {
+        const mode = next();
+        if (mode !== "preview" && mode !== "update") throw new UsageError(`--mode must be preview or update, not "${mode}".`);
+        options.mode = mode;
+        break;
+      }
       case "--baseline": {
         const baseline = next();
         if (baseline !== "public" && baseline !== "private") throw new UsageError(`--baseline must be public or private, not "${baseline}".`);
@@ -78,7 +119,7 @@ export function parseArguments(argv: readonly string[]): PlanOptions | "help" {
         options.programDir = path.resolve(flag!);
     }
   }
-  if (!options.programDir) throw new UsageError("Give the program directory, e.g. npm run plan -- examples/public.");
+  if (!options.programDir) throw new UsageError("Give the program directory, e.g. pulumi-aca plan infra.");
   return options as PlanOptions;
 }
 
@@ -93,6 +134,7 @@ interface Program {
 /** Reads Pulumi.yaml (project name, `main`) and the stack's Pulumi.<stack>.yaml config, as the CLI does. */
 export function loadProgram(dir: string, stack: string): Program {
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  if (!fs.existsSync(dir)) throw new UsageError(`${dir} does not exist.`);
   if (!projectFile) throw new UsageError(`${dir} is not a Pulumi program: it has no Pulumi.yaml.`);
   const project = readYaml(projectFile) as { name?: unknown; main?: unknown; config?: Record<string, unknown> };
   if (typeof project.name !== "string" || project.name === "") throw new UsageError(`${projectFile} has no project name.`);
@@ -138,11 +180,10 @@ function resolveEntry(mainDir: string): string | undefined {
   return ["index.ts", "index.js"].map((f) => path.join(mainDir, f)).find((f) => fs.existsSync(f));
 }
 
-/** YAML through js-yaml, which @pulumi/pulumi itself depends on. */
+/** YAML through js-yaml (the parser @pulumi/pulumi uses too). */
 function readYaml(file: string): unknown {
-  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const yaml = require(require.resolve("js-yaml", { paths: [pulumiDir] })) as { load(text: string): unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- js-yaml ships no types
+  const yaml = require("js-yaml") as { load(text: string): unknown };
   return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
 }
 
@@ -151,25 +192,58 @@ function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
   } catch (error) {
-    throw new UsageError(`Cannot read policy config ${file}: ${(error as Error).message}`);
+    throw new PlanError("config", `Cannot read policy config ${file}: ${(error as Error).message}`);
   }
 }
 
+/**
+ * The `@pulumi/pulumi` the program loads, resolved from its directory as Node resolves the program's
+ * imports; the mocks are set on that copy.
+ */
+export function programPulumiDir(programDir: string): string {
+  try {
+    return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir] }));
+  } catch {
+    throw new PlanError(
+      "dependencies",
+      `${programDir} cannot load @pulumi/pulumi: the plan runs the program with its own packages; run npm install in ${programDir}.`,
+    );
+  }
+}
+
+/** A package the program imports but cannot find, from Node's MODULE_NOT_FOUND error; undefined for other errors. */
+function missingPackage(error: unknown): string | undefined {
+  const cause = error instanceof ProgramError ? error.cause : error;
+  if (!(cause instanceof Error) || (cause as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") return undefined;
+  const match = /Cannot find module '([^']+)'/.exec(cause.message);
+  return match && !match[1]!.startsWith(".") && !path.isAbsolute(match[1]!) ? match[1] : undefined;
+}
+
 /** Runs the program the way the Node language host does: module loaded with the program dir as cwd. */
-async function recordProgram(program: Program, stack: string): Promise<RecordedResource[]> {
+async function recordProgram(program: Program, stack: string, mode: PlanMode): Promise<RecordedResource[]> {
+  const pulumiDir = programPulumiDir(program.dir);
+  registerTypeScript(program.dir, pulumiDir);
   const cwd = process.cwd();
   process.chdir(program.dir);
   try {
-    const recording = await record(
-      async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const exported = require(program.entry);
-        const result = typeof exported === "function" ? exported() : typeof exported?.default === "function" ? exported.default() : exported;
-        return await result;
-      },
-      { preview: true, project: program.project, stack, config: program.config, secretConfig: program.secretConfig },
+    const recording = await withAzureDataPlane(() =>
+      record(
+        async () => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const exported = require(program.entry);
+          const result = typeof exported === "function" ? exported() : typeof exported?.default === "function" ? exported.default() : exported;
+          return await result;
+        },
+        { preview: mode === "preview", pulumiDir, project: program.project, stack, config: program.config, secretConfig: program.secretConfig },
+      ),
     );
     return recording.resources;
+  } catch (error) {
+    if (error instanceof ProgramError && error.cause instanceof UnansweredInvokeError) throw new PlanError("invoke", error.cause.message);
+    const missing = missingPackage(error);
+    if (missing) throw new PlanError("dependencies", `The program imports ${missing}, which ${program.dir} does not have; run npm install in ${program.dir}.`);
+    if (error instanceof ProgramError) throw new PlanError("program", `The program failed under ${mode}: ${error.message}`);
+    throw error;
   } finally {
     process.chdir(cwd);
   }
@@ -179,6 +253,7 @@ export interface PlanResult {
   program: string;
   project: string;
   stack: string;
+  mode: PlanMode;
   baseline: string;
   resources: RecordedResource[];
   verdict: PolicyVerdict;
@@ -191,11 +266,14 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const config = readPolicyConfig(options.configFile);
   const baseline = options.baseline ?? process.env[BASELINE_VARIABLE] ?? "public";
   // The pack starts while the program runs: neither waits for the other.
-  const starting = PolicyRunner.start({ packDir: options.packDir, env: { [BASELINE_VARIABLE]: baseline } });
+  const starting = PolicyRunner.start({ packDir: options.packDir, env: { [BASELINE_VARIABLE]: baseline } }).catch((error: unknown) => {
+    throw new PlanError("policy-pack", (error as Error).message);
+  });
+  starting.catch(() => undefined);
   let resources: RecordedResource[];
   const recordBegan = process.hrtime.bigint();
   try {
-    resources = await recordProgram(program, options.stack);
+    resources = await recordProgram(program, options.stack, options.mode);
   } catch (error) {
     await starting.then((runner) => runner.stop()).catch(() => undefined);
     throw error;
@@ -205,10 +283,22 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   try {
     const verdict = await judge(runner, resources, {
       config,
-      stack: { project: program.project, stack: options.stack, dryRun: true, config: program.config },
+      stack: { project: program.project, stack: options.stack, dryRun: options.mode === "preview", config: program.config },
+    }).catch((error: unknown) => {
+      const message = (error as Error).message;
+      throw new PlanError(message.startsWith("Invalid policy pack config") ? "config" : "policy-pack", message);
     });
     const totalMs = Number(process.hrtime.bigint() - began) / 1e6;
-    return { program: path.relative(process.cwd(), program.dir) || ".", project: program.project, stack: options.stack, baseline, resources, verdict, timings: { recordMs, totalMs } };
+    return {
+      program: path.relative(process.cwd(), program.dir) || ".",
+      project: program.project,
+      stack: options.stack,
+      mode: options.mode,
+      baseline,
+      resources,
+      verdict,
+      timings: { recordMs, totalMs },
+    };
   } finally {
     await runner.stop();
   }
@@ -221,8 +311,22 @@ export function violationText(diagnostic: PolicyDiagnostic): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
-export function resourceStatus(verdict: ResourceVerdict): "ok" | "advisory" | "FAIL" {
+/**
+ * True for a diagnostic saying a rule could not judge the resource because a value it reads is unknown:
+ * the pack's `not judged at preview:` advisories, and `@pulumi/policy`'s own "can't run policy … during
+ * preview" for a rule that touched an unknown value.
+ */
+export function isNotJudged(diagnostic: PolicyDiagnostic): boolean {
+  const text = violationText(diagnostic);
+  return text.startsWith("not judged at preview:") || /^can't run policy .* during preview:/.test(text);
+}
+
+export type ResourceStatus = "ok" | "advisory" | "not judged" | "FAIL";
+
+/** FAIL on a mandatory violation; else `not judged` when a rule could not judge it; else advisory or ok. */
+export function resourceStatus(verdict: ResourceVerdict): ResourceStatus {
   if (verdict.diagnostics.some((d) => d.enforcementLevel === "mandatory")) return "FAIL";
+  if (verdict.diagnostics.some(isNotJudged)) return "not judged";
   return verdict.diagnostics.length > 0 ? "advisory" : "ok";
 }
 
@@ -231,7 +335,7 @@ export function formatPlan(result: PlanResult): string {
   const { verdict } = result;
   const lines: string[] = [];
   lines.push(
-    `Plan of ${result.program} (project ${result.project}, stack ${result.stack}, baseline ${result.baseline}) ` +
+    `Plan of ${result.program} (project ${result.project}, stack ${result.stack}, ${result.mode}, baseline ${result.baseline}) ` +
       `judged by ${verdict.pack.name}@${verdict.pack.version}`,
   );
   lines.push("");
@@ -267,14 +371,16 @@ export function formatPlan(result: PlanResult): string {
     }
   }
   const all = [...verdict.resources.flatMap((r) => r.diagnostics), ...verdict.stack];
-  const advisories = all.filter((d) => d.enforcementLevel === "advisory").length;
+  const advisories = all.filter((d) => d.enforcementLevel === "advisory" && !isNotJudged(d)).length;
   const failing = verdict.resources.filter((r) => resourceStatus(r) === "FAIL").length;
+  const notJudged = verdict.resources.filter((r) => resourceStatus(r) === "not judged").length;
   lines.push("");
   const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   lines.push(
     `${count(verdict.resources.length, "resource", "resources")}, ` +
       `${count(verdict.mandatory.length, "mandatory violation", "mandatory violations")}` +
-      `${failing > 0 ? ` on ${count(failing, "resource", "resources")}` : ""}, ${count(advisories, "advisory", "advisories")}.`,
+      `${failing > 0 ? ` on ${count(failing, "resource", "resources")}` : ""}, ${count(advisories, "advisory", "advisories")}` +
+      `${notJudged > 0 ? `, ${count(notJudged, "resource", "resources")} not judged at preview (run with --mode update for the verdict \`pulumi up\` gives)` : ""}.`,
   );
   lines.push(verdict.passed ? "Policies passed." : "Policies failed: a mandatory policy is violated.");
   return lines.join("\n");
@@ -286,6 +392,7 @@ export function planJson(result: PlanResult): unknown {
     program: result.program,
     project: result.project,
     stack: result.stack,
+    mode: result.mode,
     baseline: result.baseline,
     policyPack: verdict.pack,
     passed: verdict.passed,
@@ -305,7 +412,22 @@ export function planJson(result: PlanResult): unknown {
 }
 
 function diagnosticJson(diagnostic: PolicyDiagnostic) {
-  return { policyName: diagnostic.policyName, enforcementLevel: diagnostic.enforcementLevel, message: violationText(diagnostic), urn: diagnostic.urn };
+  return {
+    policyName: diagnostic.policyName,
+    enforcementLevel: diagnostic.enforcementLevel,
+    message: violationText(diagnostic),
+    urn: diagnostic.urn,
+    notJudged: isNotJudged(diagnostic),
+  };
+}
+
+/** Reports why the plan could not run: the reason on stderr and, with --json, a JSON error object on stdout. */
+function reportError(error: unknown, json: boolean, withUsage: boolean): number {
+  const kind = error instanceof PlanError ? error.kind : "program";
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(withUsage ? `${message}\n\n${USAGE}` : message);
+  if (json) console.log(JSON.stringify({ error: { kind, message } }, null, 2));
+  return 2;
 }
 
 /** The command: returns the exit status. */
@@ -314,23 +436,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseArguments(argv);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return reportError(error, argv.includes("--json"), true);
   }
   if (options === "help") {
     console.log(USAGE);
     return 0;
   }
+  // A failed invoke leaves a rejected promise inside the SDK that may surface only after the program's
+  // run; the plan reports the invoke itself, so such late rejections must not end the process.
+  const stray: unknown[] = [];
+  process.on("unhandledRejection", (reason) => stray.push(reason));
   let result: PlanResult;
   try {
     result = await plan(options);
   } catch (error) {
-    if (error instanceof ProgramError) {
-      console.error(`The program failed under preview: ${error.message}`);
-    } else {
-      console.error(error instanceof Error ? error.message : String(error));
-    }
-    return 2;
+    return reportError(error, options.json, false);
+  }
+  if (stray.length > 0) {
+    const reason = stray[0] instanceof Error && stray[0].message ? stray[0].message : String(stray[0]);
+    return reportError(new PlanError("program", `The program failed under ${options.mode}: ${reason}`), options.json, false);
   }
   console.log(options.json ? JSON.stringify(planJson(result), null, 2) : formatPlan(result));
   return result.verdict.passed ? 0 : 1;
