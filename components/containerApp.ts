@@ -147,8 +147,16 @@ export interface ContainerAppArgs extends ContainerAppSettings {
   readonly environmentKind?: EnvironmentKind;
   /** The image, by digest. */
   readonly image: pulumi.Input<string>;
-  /** Login server of the registry the image comes from. */
-  readonly registryServer: pulumi.Input<string>;
+  /** Login server of the registry the image comes from, pulled with `identityId`. */
+  readonly registryServer?: pulumi.Input<string>;
+  /** The app's pull settings, when they are worked out later than `registryServer` allows. Overrides `registryServer`. */
+  readonly pullRegistries?: pulumi.Input<inputs.app.RegistryCredentialsArgs[]>;
+  /** Give the app a system-assigned identity too, for its own data access. Default true. */
+  readonly systemAssigned?: boolean;
+  /** Expose the app through ingress. False: a worker with no endpoint and no HTTP scale rule. Default true. */
+  readonly ingressEnabled?: boolean;
+  /** The workload profile the app runs on. Default: Consumption in a workload-profiles environment. */
+  readonly workloadProfileName?: pulumi.Input<string>;
   /**
    * Resource id of the user-assigned identity that pulls the image and reads Key Vault secrets; it must hold
    * its roles before the app exists (see `dependsOn`).
@@ -210,7 +218,9 @@ export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceG
   checkName("containerApp", "containerAppName", args.containerAppName);
   if (args.environmentKind !== undefined) checkOneOf("environmentKind", args.environmentKind, ENVIRONMENT_KINDS);
   checkPort("targetPort", args.targetPort ?? 8000);
-  checkCpuMemory(args.cpu ?? 0.5, args.memory ?? "1Gi");
+  const profile = args.workloadProfileName;
+  // Dedicated profiles take any size their nodes fit; the pairs below are the Consumption profile's.
+  if (profile === undefined || profile === CONSUMPTION_PROFILE) checkCpuMemory(args.cpu ?? 0.5, args.memory ?? "1Gi");
   checkReplicas(args.minReplicas ?? 0, args.maxReplicas ?? 3);
   checkConcurrency(args.concurrency ?? 100);
   checkTerminationGracePeriod(args.terminationGracePeriodSeconds ?? 30);
@@ -246,6 +256,7 @@ export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceG
 export function createContainerApp(name: string, args: ContainerAppArgs, opts: pulumi.CustomResourceOptions): CreatedContainerApp {
   validateContainerAppArgs(args);
   const port = args.targetPort ?? 8000;
+  const ingressEnabled = args.ingressEnabled ?? true;
   const secrets = args.secrets ?? [];
   const env: inputs.app.EnvironmentVarArgs[] = [
     ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
@@ -273,13 +284,14 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
       location: args.location,
       containerAppName: args.containerAppName,
       managedEnvironmentId: args.environmentId,
-      workloadProfileName: (args.environmentKind ?? "workload-profiles") === "workload-profiles" ? CONSUMPTION_PROFILE : undefined,
+      workloadProfileName:
+        args.workloadProfileName ?? ((args.environmentKind ?? "workload-profiles") === "workload-profiles" ? CONSUMPTION_PROFILE : undefined),
       // User-assigned pulls the image: it holds AcrPull before the app exists. System-assigned is the app's own.
-      identity: { type: "SystemAssigned,UserAssigned", userAssignedIdentities: [args.identityId] },
+      identity: { type: args.systemAssigned === false ? "UserAssigned" : "SystemAssigned,UserAssigned", userAssignedIdentities: [args.identityId] },
       configuration: {
         activeRevisionsMode: traffic ? "Multiple" : "Single",
-        ingress: { external: args.external ?? true, targetPort: port, transport: "auto", allowInsecure: false, traffic },
-        registries: [{ server: args.registryServer, identity: args.identityId }],
+        ingress: ingressEnabled ? { external: args.external ?? true, targetPort: port, transport: "auto", allowInsecure: false, traffic } : undefined,
+        registries: args.pullRegistries ?? (args.registryServer !== undefined ? [{ server: args.registryServer, identity: args.identityId }] : undefined),
         secrets: secrets.map((secret) => ({ name: secret.name, keyVaultUrl: secret.keyVaultUrl, identity: args.identityId })),
         dapr,
       },
@@ -298,7 +310,7 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
         scale: {
           minReplicas: args.minReplicas ?? 0,
           maxReplicas: args.maxReplicas ?? 3,
-          rules: [{ name: "http-concurrency", http: { metadata: { concurrentRequests: String(args.concurrency ?? 100) } } }],
+          rules: ingressEnabled ? [{ name: "http-concurrency", http: { metadata: { concurrentRequests: String(args.concurrency ?? 100) } } }] : undefined,
         },
       },
       tags: args.tags,

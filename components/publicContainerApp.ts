@@ -1,85 +1,166 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KeyVaultSecretArgs } from "./containerApp";
-import { checkName, generateName } from "./naming";
-import { RegistrySku } from "./registry";
-import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, createTopologyFoundation, deployTopologyApp, uniqueSeedOf } from "./topology";
+import type { KeyVaultSecretArgs } from "./containerApp";
+import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform } from "./platform";
+import type { RegistrySku } from "./registry";
+import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames } from "./service";
+import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
 
 /** Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix. */
 export interface PublicContainerAppNames {
   /** Resource group (when created). Default `rg-<prefix>`. */
-  readonly resourceGroup?: string;
+  resourceGroup?: string;
   /** Container registry, globally unique. Default `cr<prefix><hash>`. */
-  readonly registry?: string;
+  registry?: string;
   /** User-assigned identity. Default `id-<prefix>`. */
-  readonly identity?: string;
+  identity?: string;
   /** Log Analytics workspace. Default `log-<prefix>`. */
-  readonly logAnalyticsWorkspace?: string;
+  logAnalyticsWorkspace?: string;
   /** Application Insights. Default `appi-<prefix>`. */
-  readonly appInsights?: string;
+  appInsights?: string;
   /** Managed environment. Default `cae-<prefix>`. */
-  readonly environment?: string;
+  environment?: string;
   /** Container app. Default `ca-<prefix>`. */
-  readonly containerApp?: string;
+  containerApp?: string;
   /** Image repository in the registry. Default `<prefix>`. */
-  readonly imageRepository?: string;
+  imageRepository?: string;
 }
 
 export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
-  readonly names?: PublicContainerAppNames;
+  names?: PublicContainerAppNames;
   /** Registry SKU. Default "Basic". */
-  readonly registrySku?: RegistrySku;
+  registrySku?: RegistrySku;
   /** Ingress open to the internet. Default true. */
-  readonly external?: boolean;
+  external?: boolean;
   /** Encrypt traffic between apps and replicas inside the environment. Default true. */
-  readonly peerTrafficEncryption?: boolean;
+  peerTrafficEncryption?: boolean;
   /**
    * Key Vault secret references, read through the user-assigned identity (grant it Key Vault Secrets User,
-   * see `identityPrincipalId`). Never inline values. Default none.
+   * see `identityPrincipalId`, or list the vault in `keyVaultIds`). Never inline values. Default none.
    */
-  readonly secrets?: readonly KeyVaultSecretArgs[];
+  secrets?: KeyVaultSecretArgs[];
+  /** Key Vaults (resource ids) the identity is granted Key Vault Secrets User on, before the app exists. Default none. */
+  keyVaultIds?: pulumi.Input<string>[];
 }
 
-/** The Azure names a PublicContainerApp uses: explicit ones validated, the rest generated. */
-export function resolvePublicContainerAppNames(name: string, args: Pick<PublicContainerAppArgs, "namePrefix" | "names">, uniqueSeed: string) {
-  const base = args.namePrefix ?? name;
+/** The platform half of a PublicContainerApp's args. */
+export function publicPlatformArgs(args: PublicContainerAppArgs): ContainerAppsPlatformArgs {
   const names = args.names ?? {};
-  const resolved = {
-    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base),
-    registry: names.registry ?? generateName("containerRegistry", base, { uniqueSeed }),
-    identity: names.identity ?? generateName("userAssignedIdentity", base),
-    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base),
-    appInsights: names.appInsights ?? generateName("applicationInsights", base),
-    environment: names.environment ?? generateName("managedEnvironment", base),
-    containerApp: names.containerApp ?? generateName("containerApp", base),
-    imageRepository: names.imageRepository ?? generateName("imageRepository", base),
+  return {
+    namePrefix: args.namePrefix,
+    names: {
+      resourceGroup: names.resourceGroup,
+      registry: names.registry,
+      logAnalyticsWorkspace: names.logAnalyticsWorkspace,
+      appInsights: names.appInsights,
+      environment: names.environment,
+    },
+    resourceGroupName: args.resourceGroupName,
+    location: args.location,
+    tags: args.tags,
+    logRetentionInDays: args.logRetentionInDays,
+    registrySku: args.registrySku,
+    environmentKind: args.environmentKind,
+    peerTrafficEncryption: args.peerTrafficEncryption ?? true,
   };
-  checkName("resourceGroup", "names.resourceGroup", resolved.resourceGroup);
-  return resolved;
+}
+
+/** The service half of a PublicContainerApp's args, on `platform`. */
+export function publicServiceArgs(args: PublicContainerAppArgs, platform: ContainerAppServiceArgs["platform"]): ContainerAppServiceArgs {
+  const names = args.names ?? {};
+  return {
+    ...serviceSettingsOf(args),
+    platform,
+    namePrefix: args.namePrefix,
+    names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository },
+    tags: args.tags,
+    ingress: (args.external ?? true) ? "external" : "internal",
+    image: args.image,
+    pullRegistries: args.pullRegistries,
+    appPath: args.appPath,
+    dockerfile: args.dockerfile,
+    buildArgs: args.buildArgs,
+    secrets: args.secrets,
+    keyVaultIds: args.keyVaultIds,
+    serviceName: args.serviceName,
+    serviceVersion: args.serviceVersion,
+  };
 }
 
 /**
- * The public Azure Container Apps topology in one resource: resource group, Log Analytics and workspace-based
- * App Insights, a registry without admin user, a user-assigned identity holding AcrPull on the registry
- * before the app exists, the image built and pushed with an exchanged Entra token and run by digest, a
- * workload-profiles (or consumption-only) environment with the managed OpenTelemetry agent, and the
- * container app behind HTTPS.
+ * The public Azure Container Apps topology in one resource: one `ContainerAppsPlatform` (resource group, Log
+ * Analytics and workspace-based App Insights, a registry without admin user, a workload-profiles or
+ * consumption-only environment with the managed OpenTelemetry agent) and one `ContainerAppService` on it (a
+ * user-assigned identity holding AcrPull on the registry before the app exists, the image built and pushed
+ * with an exchanged Entra token and run by digest, and the container app behind HTTPS).
  */
-export class PublicContainerApp extends ContainerAppTopology {
-  constructor(name: string, args: PublicContainerAppArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
-    // Everything is checked before the component or any child is registered.
-    const names = resolvePublicContainerAppNames(name, args, uniqueSeedOf(name));
-    const checked = checkTopologyArgs(args, names, { external: args.external ?? true, registry: { sku: args.registrySku }, secrets: args.secrets });
+export class PublicContainerApp extends pulumi.ComponentResource {
+  /** `https://<fqdn>`. */
+  readonly url: pulumi.Output<string>;
+  /** The app's ingress host name. */
+  readonly fqdn: pulumi.Output<string>;
+  readonly containerAppName: pulumi.Output<string>;
+  readonly containerAppId: pulumi.Output<string>;
+  readonly latestRevisionName: pulumi.Output<string>;
+  /** The image the app runs, `<registry>/<repository>@sha256:…`. */
+  readonly imageRef: pulumi.Output<string>;
+  readonly registryLoginServer: pulumi.Output<string>;
+  /** Resource id of the user-assigned identity (image pulls, and Key Vault access where granted). */
+  readonly identityId: pulumi.Output<string>;
+  readonly identityPrincipalId: pulumi.Output<string>;
+  readonly identityClientId: pulumi.Output<string>;
+  /** Principal id of the app's system-assigned identity, for its own data access. */
+  readonly appPrincipalId: pulumi.Output<string>;
+  readonly environmentId: pulumi.Output<string>;
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  /** App Insights connection string, secret. */
+  readonly appInsightsConnectionString: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
 
-    super("aca:index:PublicContainerApp", name, opts);
-    const child = { parent: this };
-    const foundation = createTopologyFoundation(name, { args, names, checked, registry: { sku: args.registrySku } }, child);
-    const topology = deployTopologyApp(
-      name,
-      foundation,
-      { args, names, app: checked.app, secrets: args.secrets, environment: { peerTrafficEncryption: args.peerTrafficEncryption ?? true } },
-      child,
-    );
-    this.registerTopologyOutputs(topology);
+  constructor(name: string, args: PublicContainerAppArgs = {}, opts: ContainerAppTopologyOptions = {}) {
+    // Everything is checked before the component or any child is registered.
+    const platformArgs = publicPlatformArgs(args);
+    const checkedPlatform = checkPlatformArgs(name, platformArgs);
+    const serviceArgs = publicServiceArgs(args, plannedPlatform(platformArgs, checkedPlatform));
+    const checkedService = checkServiceArgs(name, serviceArgs);
+    claimPlatformNames(name, platformArgs, checkedPlatform);
+    claimServiceNames(name, serviceArgs, checkedService);
+    const { exchangeToken: _exchange, ...resourceOptions } = opts;
+    super("pulumi-aca:index:PublicContainerApp", name, {}, upgradeOptions(name, "aca:index:PublicContainerApp", resourceOptions));
+    const platform = new ContainerAppsPlatform(name, platformArgs, { parent: this });
+    const service = new ContainerAppService(name, publicServiceArgs(args, platform), { parent: this, exchangeToken: exchangeTokenOf(args, opts) });
+
+    this.url = service.url;
+    this.fqdn = service.fqdn;
+    this.containerAppName = service.containerAppName;
+    this.containerAppId = service.containerAppId;
+    this.latestRevisionName = service.latestRevisionName;
+    this.imageRef = service.imageRef;
+    this.registryLoginServer = platform.registryLoginServer;
+    this.identityId = service.identityId;
+    this.identityPrincipalId = service.identityPrincipalId;
+    this.identityClientId = service.identityClientId;
+    this.appPrincipalId = service.appPrincipalId;
+    this.environmentId = platform.environmentId;
+    this.logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
+    this.appInsightsConnectionString = platform.appInsightsConnectionString;
+    this.resourceGroupName = platform.resourceGroupName;
+    this.registerOutputs({
+      url: this.url,
+      fqdn: this.fqdn,
+      containerAppName: this.containerAppName,
+      containerAppId: this.containerAppId,
+      latestRevisionName: this.latestRevisionName,
+      imageRef: this.imageRef,
+      registryLoginServer: this.registryLoginServer,
+      identityId: this.identityId,
+      identityPrincipalId: this.identityPrincipalId,
+      identityClientId: this.identityClientId,
+      appPrincipalId: this.appPrincipalId,
+      environmentId: this.environmentId,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+      appInsightsConnectionString: this.appInsightsConnectionString,
+      resourceGroupName: this.resourceGroupName,
+    });
   }
 }

@@ -130,6 +130,13 @@ describe("URN compatibility with version 0.1.0", () => {
     expect(lost).toEqual([]);
   });
 
+  it.each(Object.keys(SCENARIOS))("creates no cloud resource in %s that version 0.1.0 did not have", async (name) => {
+    const resources = await registered(SCENARIOS[name]!);
+    const cloud = resources.filter((resource) => !resource.type.startsWith("pulumi-aca:"));
+    const known = new Set(before[name]!);
+    expect(cloud.filter((resource) => ![resource.urn, ...resource.aliases].some((urn) => known.has(urn))).map((resource) => resource.urn)).toEqual([]);
+  });
+
   it.each(Object.keys(SCENARIOS))("maps each old URN of %s to one resource only, of the same type and name", async (name) => {
     const resources = await registered(SCENARIOS[name]!);
     for (const urn of before[name]!) {
