@@ -21,11 +21,17 @@ import {
   checkTrafficWeights,
 } from "./validation";
 
-/** One HTTP probe's settings; unset fields keep the defaults. */
+/**
+ * One HTTP probe's settings; unset fields keep the defaults. The ranges are the ContainerApps API's
+ * (`ContainerAppProbe` in azure-rest-api-specs, specification/app/resource-manager/Microsoft.App,
+ * CommonDefinitions.json of 2025-02-02-preview, the version azure-native 3.28 pins): initialDelaySeconds 1–60,
+ * periodSeconds and timeoutSeconds 1–240, failureThreshold and successThreshold 1–10, successThreshold 1 for
+ * liveness and startup.
+ */
 export interface ProbeSettings {
   /** HTTP path; 200–399 passes. */
   readonly path?: string;
-  /** Seconds before the first probe, 0–60. */
+  /** Seconds before the first probe, 1–60. */
   readonly initialDelaySeconds?: number;
   /** Seconds between probes, 1–240. */
   readonly periodSeconds?: number;
@@ -51,8 +57,8 @@ type ProbeType = "Liveness" | "Readiness" | "Startup";
  * it drains; the startup probe gives a cold start up to 1 + 10 × 3 s before liveness begins.
  */
 export const DEFAULT_PROBES: Readonly<Record<"liveness" | "readiness" | "startup", Required<ProbeSettings>>> = {
-  liveness: { path: "/health", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
-  readiness: { path: "/ready", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  liveness: { path: "/health", initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  readiness: { path: "/ready", initialDelaySeconds: 1, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
   startup: { path: "/health", initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 3, failureThreshold: 10, successThreshold: 1 },
 };
 
@@ -187,7 +193,7 @@ function mergeProbe(type: ProbeType, defaults: Required<ProbeSettings>, override
   const merged = { ...defaults, ...override };
   const field = `probes.${type.toLowerCase()}`;
   checkHttpPath(`${field}.path`, merged.path);
-  checkInteger(`${field}.initialDelaySeconds`, merged.initialDelaySeconds, 0, 60);
+  checkInteger(`${field}.initialDelaySeconds`, merged.initialDelaySeconds, 1, 60);
   checkInteger(`${field}.periodSeconds`, merged.periodSeconds, 1, 240);
   checkInteger(`${field}.timeoutSeconds`, merged.timeoutSeconds, 1, 240);
   checkInteger(`${field}.failureThreshold`, merged.failureThreshold, 1, 10);

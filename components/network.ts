@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
+import { isIP } from "node:net";
 import { CONTAINER_APPS_DELEGATION, type EnvironmentKind } from "./subnets";
+import { ValidationError } from "./validation";
 
 /** Where the network's resources go; shared by every private-topology block. */
 export interface Placement {
@@ -49,8 +51,66 @@ export interface PrivateNetwork {
 const VIRTUAL_NETWORK_TAG = "VirtualNetwork";
 const AZURE_DNS = "168.63.129.16";
 
+/** An IP address or CIDR range, the only values the plural prefix fields of a security rule take. */
+export function isAddressPrefix(prefix: string): boolean {
+  const [address = "", length, ...rest] = prefix.split("/");
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (length === undefined) return true;
+  const maximum = isIP(address) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(length) && Number(length) <= maximum;
+}
+
+/** A service tag (`VirtualNetwork`, `AzureLoadBalancer`, `Storage.WestEurope`, …) or `*`. */
+const SERVICE_TAG = /^(\*|[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?)$/;
+
+/**
+ * Throws unless every entry is an IP address, a CIDR range or a service tag, and the list is not empty,
+ * so a bad source is reported by field before any resource is registered.
+ */
+export function checkAddressPrefixes(field: string, prefixes: readonly string[]): void {
+  if (prefixes.length === 0) {
+    throw new ValidationError(field, prefixes, "must list at least one IP address, CIDR range or service tag");
+  }
+  prefixes.forEach((prefix, index) => {
+    if (typeof prefix !== "string" || (!isAddressPrefix(prefix) && !SERVICE_TAG.test(prefix))) {
+      throw new ValidationError(
+        `${field}[${index}]`,
+        prefix,
+        "must be an IP address (10.1.2.3), a CIDR range (10.1.0.0/16) or a service tag (VirtualNetwork)",
+      );
+    }
+  });
+}
+
+/**
+ * The source fields of the rules that admit `prefixes`, one entry per rule. ARM takes a service tag
+ * (or `*`) only in the singular `sourceAddressPrefix`; the plural `sourceAddressPrefixes` takes IP
+ * addresses and CIDR ranges alone, and a tag there fails the whole NSG with
+ * 400 SecurityRuleParameterContainsUnsupportedValue. So each tag gets a rule of its own and the addresses
+ * share one. (SecurityRule properties: https://learn.microsoft.com/en-us/rest/api/virtualnetwork/security-rules/create-or-update)
+ */
+export function sourceFieldsOf(prefixes: readonly string[]): Array<{ sourceAddressPrefix: string } | { sourceAddressPrefixes: string[] }> {
+  const tags = prefixes.filter((prefix) => !isAddressPrefix(prefix));
+  const addresses = prefixes.filter(isAddressPrefix);
+  const addressFields =
+    addresses.length === 0 ? [] : addresses.length === 1 ? [{ sourceAddressPrefix: addresses[0] as string }] : [{ sourceAddressPrefixes: addresses }];
+  return [...tags.map((tag) => ({ sourceAddressPrefix: tag })), ...addressFields];
+}
+
+type RuleShape = Omit<SecurityRule, "priority" | "direction" | "access">;
+
+/** The rule once per source group of `prefixes`; the first keeps the name, the others get `-2`, `-3`, …. */
+function fromSources(prefixes: readonly string[], rule: RuleShape): RuleShape[] {
+  return sourceFieldsOf(prefixes).map((source, index) => ({
+    ...rule,
+    name: index === 0 ? rule.name : `${rule.name}-${index + 1}`,
+    ...source,
+    sourcePortRange: "*",
+  }));
+}
+
 /** Allow rules with priorities from 100 upwards in steps of 10, in the order given. */
-function prioritised(direction: "Inbound" | "Outbound", rules: Omit<SecurityRule, "priority" | "direction" | "access">[]) {
+function prioritised(direction: "Inbound" | "Outbound", rules: RuleShape[]) {
   return rules.map(
     (rule, index): SecurityRule => ({
       ...rule,
@@ -63,7 +123,8 @@ function prioritised(direction: "Inbound" | "Outbound", rules: Omit<SecurityRule
 
 /**
  * The NSG rules Azure Container Apps documents for its infrastructure subnet ("Securing a virtual network
- * in Azure Container Apps"), for the environment kind. Explicit allows, so a later deny rule added by a
+ * in Azure Container Apps", https://learn.microsoft.com/en-us/azure/container-apps/firewall-integration), for
+ * the environment kind. Explicit allows, so a later deny rule added by a
  * platform team does not silently cut the environment off from its control plane, DNS or telemetry.
  */
 export function infrastructureSecurityRules(
@@ -72,17 +133,16 @@ export function infrastructureSecurityRules(
   location: pulumi.Input<string>,
   clientAddressPrefixes: readonly string[] = [VIRTUAL_NETWORK_TAG],
 ): SecurityRule[] {
-  const clients = { sourceAddressPrefixes: [...clientAddressPrefixes], sourcePortRange: "*" };
   const fromSubnet = { sourceAddressPrefix: subnetPrefix, sourcePortRange: "*" };
-  const inbound =
+  const inbound: RuleShape[] =
     kind === "workload-profiles"
       ? [
-          { name: "allow-clients-http", protocol: "Tcp", ...clients, destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["80", "31080"] },
-          { name: "allow-clients-https", protocol: "Tcp", ...clients, destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["443", "31443"] },
+          ...fromSources(clientAddressPrefixes, { name: "allow-clients-http", protocol: "Tcp", destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["80", "31080"] }),
+          ...fromSources(clientAddressPrefixes, { name: "allow-clients-https", protocol: "Tcp", destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["443", "31443"] }),
           { name: "allow-load-balancer-probes", protocol: "Tcp", sourceAddressPrefix: "AzureLoadBalancer", sourcePortRange: "*", destinationAddressPrefix: subnetPrefix, destinationPortRange: "30000-32767" },
         ]
       : [
-          { name: "allow-clients-web", protocol: "Tcp", ...clients, destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["80", "443"] },
+          ...fromSources(clientAddressPrefixes, { name: "allow-clients-web", protocol: "Tcp", destinationAddressPrefix: subnetPrefix, destinationPortRanges: ["80", "443"] }),
           { name: "allow-load-balancer-probes", protocol: "Tcp", sourceAddressPrefix: "AzureLoadBalancer", sourcePortRange: "*", destinationAddressPrefix: subnetPrefix, destinationPortRange: "30000-32767" },
           { name: "allow-envoy-within-subnet", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: subnetPrefix, destinationPortRange: "*" },
         ];
@@ -100,6 +160,9 @@ export function infrastructureSecurityRules(
     { name: "allow-control-plane-tcp", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: pulumi.interpolate`AzureCloud.${location}`, destinationPortRange: "9000" },
     { name: "allow-ntp", protocol: "Udp", ...fromSubnet, destinationAddressPrefix: "*", destinationPortRange: "123" },
     { name: "allow-azure-cloud-https", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: "AzureCloud", destinationPortRange: "443" },
+    // The control plane's Event Hubs dependency (AMQP), added to the consumption-only table of the page above
+    // in 2026 (MicrosoftDocs/azure-docs pull request 128121).
+    { name: "allow-event-hub", protocol: "Tcp", ...fromSubnet, destinationAddressPrefix: "EventHub", destinationPortRanges: ["5671", "5672"] },
   ];
   return [
     ...prioritised("Inbound", inbound),
@@ -116,16 +179,15 @@ export function privateEndpointsSecurityRules(
   clientPrefixes: readonly string[] = [VIRTUAL_NETWORK_TAG],
 ): SecurityRule[] {
   return [
-    ...prioritised("Inbound", [
-      {
+    ...prioritised(
+      "Inbound",
+      fromSources(clientPrefixes, {
         name: "allow-https-to-private-endpoints",
         protocol: "Tcp",
-        sourceAddressPrefixes: [...clientPrefixes],
-        sourcePortRange: "*",
         destinationAddressPrefix: subnetPrefix,
         destinationPortRange: "443",
-      },
-    ]),
+      }),
+    ),
     {
       name: "deny-all-other-inbound",
       direction: "Inbound",
@@ -146,13 +208,15 @@ export function privateEndpointsSecurityRules(
  * them), and the second waits for the first because Azure serialises subnet writes within a VNet.
  */
 export function createPrivateNetwork(name: string, args: PrivateNetworkArgs, opts: ChildOptions): PrivateNetwork {
+  if (args.clientAddressPrefixes) checkAddressPrefixes("clientAddressPrefixes", args.clientAddressPrefixes);
+  if (args.privateEndpointClientPrefixes) checkAddressPrefixes("privateEndpointClientPrefixes", args.privateEndpointClientPrefixes);
   const placement = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
   const virtualNetwork = new network.VirtualNetwork(
     `${name}-vnet`,
     { ...placement, virtualNetworkName: args.names?.virtualNetwork, addressSpace: { addressPrefixes: [...args.addressSpace] } },
     opts,
   );
-    const infrastructureSecurityGroup = new network.NetworkSecurityGroup(
+  const infrastructureSecurityGroup = new network.NetworkSecurityGroup(
     `${name}-infra-nsg`,
     {
       ...placement,

@@ -66,7 +66,9 @@ export function createObservability(name: string, args: ObservabilityArgs, opts:
       workspaceResourceId: workspace.id,
       tags: args.tags,
     },
-    opts,
+    // Secret in the resource's own state too, not only in what the component hands out: the connection string
+    // (and the instrumentation key inside it) lets anyone write telemetry into this App Insights.
+    { ...opts, additionalSecretOutputs: ["connectionString", "instrumentationKey"] },
   );
   const keys = operationalinsights.getSharedKeysOutput(
     { resourceGroupName: args.resourceGroupName, workspaceName: workspace.name },

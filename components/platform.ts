@@ -6,7 +6,7 @@ import { CONSUMPTION_PROFILE, createManagedEnvironment, validateEnvironmentArgs 
 import { knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
 import { checkName, generateName } from "./naming";
-import { createPrivateNetwork } from "./network";
+import { checkAddressPrefixes, createPrivateNetwork } from "./network";
 import { createObservability, validateObservabilityArgs } from "./observability";
 import { LinkedPrivateZone, PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
 import { RegistrySku, createRegistry, validateRegistryArgs } from "./registry";
@@ -95,9 +95,13 @@ export interface PrivateNetworkSettings {
   infrastructureSubnetPrefix?: string;
   /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
   privateEndpointsSubnetPrefix?: string;
-  /** Sources the infrastructure NSG lets reach the environment on 80/443. Default `["VirtualNetwork"]`. */
+  /**
+   * Sources the infrastructure NSG lets reach the environment on 80/443: IP addresses, CIDR ranges or
+   * service tags (each tag becomes a rule of its own, as Azure takes tags only one per rule). Default
+   * `["VirtualNetwork"]`.
+   */
   clientAddressPrefixes?: string[];
-  /** Sources the endpoints NSG lets reach the private endpoints on 443. Default `["VirtualNetwork"]`. */
+  /** Sources the endpoints NSG lets reach the private endpoints on 443, as `clientAddressPrefixes`. Default `["VirtualNetwork"]`. */
   privateEndpointClientPrefixes?: string[];
 }
 
@@ -379,6 +383,9 @@ export function checkPlatformArgs(name: string, args: ContainerAppsPlatformArgs)
   let network: CheckedPlatformArgs["network"];
   if (privateNetwork) {
     validateSubnetPlan(subnetPlanOf({ ...privateNetwork, environmentKind }));
+    const ranges = privateNetwork.network;
+    if (ranges?.clientAddressPrefixes) checkAddressPrefixes("network.clientAddressPrefixes", ranges.clientAddressPrefixes);
+    if (ranges?.privateEndpointClientPrefixes) checkAddressPrefixes("network.privateEndpointClientPrefixes", ranges.privateEndpointClientPrefixes);
     const imagePush = privateNetwork.imagePush ?? "inside-network";
     checkImagePush(imagePush, privateNetwork.deployerIpAddress);
     network = {

@@ -171,6 +171,8 @@ export function privateServiceArgs(
     appPath: args.appPath,
     dockerfile: args.dockerfile,
     buildArgs: args.buildArgs,
+    buildOnPreview: args.buildOnPreview,
+    imageTag: args.imageTag,
     secrets: (args.secrets ?? []).map((secret) => ({
       name: secret.name,
       env: secret.env,

@@ -80,6 +80,8 @@ export function publicServiceArgs(args: PublicContainerAppArgs, platform: Contai
     appPath: args.appPath,
     dockerfile: args.dockerfile,
     buildArgs: args.buildArgs,
+    buildOnPreview: args.buildOnPreview,
+    imageTag: args.imageTag,
     secrets: args.secrets,
     keyVaultIds: args.keyVaultIds,
     serviceName: args.serviceName,

@@ -126,16 +126,24 @@ export interface PushCredentials {
 /**
  * Push credentials without an admin user: the deploying identity's Entra token (azure-native's
  * getClientToken) exchanged at the registry for a refresh token. The password is a secret.
+ *
+ * In a preview the password stays unknown and the registry is never called, even when its login server is
+ * known (a preview of an existing stack): a preview has no side effects, and a CI preview with a read-only
+ * identity would be refused by the exchange. Nothing is pushed in a preview, so nothing needs the token.
  */
 export function pushCredentials(
   loginServer: pulumi.Input<string>,
-  opts: { parent?: pulumi.Resource; exchange?: AcrTokenExchange } = {},
+  opts: { parent?: pulumi.Resource; exchange?: AcrTokenExchange; preview?: boolean } = {},
 ): PushCredentials {
+  const address = pulumi.output(loginServer);
+  if (opts.preview ?? pulumi.runtime.isDryRun()) {
+    return { address, username: ACR_REFRESH_TOKEN_USERNAME, password: pulumi.secret(pulumi.output(pulumi.unknown as unknown as string)) };
+  }
   const exchange = opts.exchange ?? ((request) => exchangeAcrRefreshToken(request));
   const client = authorization.getClientConfigOutput({ parent: opts.parent });
   const token = authorization.getClientTokenOutput({}, { parent: opts.parent });
   const password = pulumi
     .all([loginServer, client.tenantId, token.token])
     .apply(([server, tenantId, accessToken]) => exchange({ loginServer: server, tenantId, accessToken }));
-  return { address: pulumi.output(loginServer), username: ACR_REFRESH_TOKEN_USERNAME, password: pulumi.secret(password) };
+  return { address, username: ACR_REFRESH_TOKEN_USERNAME, password: pulumi.secret(password) };
 }

@@ -103,6 +103,16 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   dockerfile?: string;
   /** Docker build arguments. Default none. */
   buildArgs?: Record<string, string>;
+  /**
+   * Build the image during `pulumi preview` too (it is never pushed in a preview). Default false: a preview has
+   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
+   */
+  buildOnPreview?: boolean;
+  /**
+   * The tag the build is pushed under besides `latest`, never to be reused for other content. Default
+   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision runs stays tagged.
+   */
+  imageTag?: string;
   /** More registries the service may pull `image` from, each with AcrPull granted to its identity. Default none. */
   pullRegistries?: PullRegistry[];
   /** Key Vault secret references, read through the service's identity. Never inline values. Default none. */
@@ -113,7 +123,7 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   storageAccountIds?: pulumi.Input<string>[];
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   serviceName?: string;
-  /** SERVICE_VERSION of the app. Default: the image digest reference. */
+  /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
 
@@ -190,7 +200,7 @@ export interface CheckedServiceArgs {
 }
 
 /** Variables the service sets itself. */
-export const SERVICE_ENV = ["PORT", "OTEL_SERVICE_NAME", "SERVICE_VERSION", "OTEL_RESOURCE_ATTRIBUTES", "AZURE_CLIENT_ID"] as const;
+export const SERVICE_ENV = ["PORT", "OTEL_SERVICE_NAME", "SERVICE_VERSION", "AZURE_CLIENT_ID"] as const;
 
 /**
  * Checks everything the service takes and fills in the defaults. Throws a ValidationError naming the field,
@@ -218,6 +228,7 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   }
   checkExclusive({ image: args.image, appPath: args.appPath });
   checkExclusive({ image: args.image, dockerfile: args.dockerfile });
+  checkExclusive({ image: args.image, imageTag: args.imageTag });
   let image: pulumi.Input<string> | undefined;
   if (args.image !== undefined) {
     checkName("imageRepository", "names.imageRepository", names.imageRepository);
@@ -227,7 +238,7 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
       pullSourceOf(reference, candidates);
     });
   } else {
-    validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile });
+    validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   }
   (args.pullRegistries ?? []).forEach((registry, index) => {
     if (typeof registry.server !== "string" || !/^[a-z0-9.-]+(:\d+)?$/i.test(registry.server)) {
@@ -345,6 +356,8 @@ export function buildService(
         appPath: args.appPath,
         dockerfile: args.dockerfile,
         buildArgs: args.buildArgs,
+        buildOnPreview: args.buildOnPreview,
+        imageTag: args.imageTag,
         exchangeToken: opts.exchangeToken,
       },
       child,
@@ -389,8 +402,10 @@ export function buildService(
       env: {
         PORT: String(settings.targetPort),
         OTEL_SERVICE_NAME: serviceName,
+        // The service reads its version from SERVICE_VERSION. OTEL_RESOURCE_ATTRIBUTES stays unset: the managed
+        // OpenTelemetry agent injects its own, and a value set on the app would replace it
+        // (https://learn.microsoft.com/en-us/azure/container-apps/opentelemetry-agents).
         SERVICE_VERSION: serviceVersion,
-        OTEL_RESOURCE_ATTRIBUTES: pulumi.interpolate`service.version=${serviceVersion}`,
         // The SDKs' DefaultAzureCredential picks the user-assigned identity by its client id.
         ...(hasDataRoles ? { AZURE_CLIENT_ID: clientId } : {}),
         ...args.env,

@@ -38,9 +38,19 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
   dockerfile?: string;
   /** Docker build arguments. Default none. */
   buildArgs?: Record<string, string>;
+  /**
+   * Build the image during `pulumi preview` too (it is never pushed in a preview). Default false: a preview has
+   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
+   */
+  buildOnPreview?: boolean;
+  /**
+   * The tag the build is pushed under besides `latest`, never to be reused for other content. Default
+   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision runs stays tagged.
+   */
+  imageTag?: string;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
   serviceName?: string;
-  /** SERVICE_VERSION of the app. Default: the image digest reference. */
+  /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
 

@@ -57,6 +57,25 @@ describe("the container app block", () => {
     expect(startup.failureThreshold * startup.periodSeconds).toBeGreaterThanOrEqual(30);
   });
 
+  it("keeps every probe value inside the ContainerApps API's ranges, one probe per type", async () => {
+    const { app } = await appWith({});
+    const probes = app.inputs.template.containers[0].probes as Array<Record<string, number | string>>;
+    expect(new Set(probes.map((probe) => probe.type)).size).toBe(probes.length);
+    const ranges: Record<string, [number, number]> = {
+      initialDelaySeconds: [1, 60],
+      periodSeconds: [1, 240],
+      timeoutSeconds: [1, 240],
+      failureThreshold: [1, 10],
+      successThreshold: [1, 10],
+    };
+    const outside = probes.flatMap((probe) =>
+      Object.entries(ranges)
+        .filter(([field, [min, max]]) => !(Number(probe[field]) >= min && Number(probe[field]) <= max))
+        .map(([field]) => `${String(probe.type)}.${field}=${String(probe[field])}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it("runs 0.5 CPU / 1Gi, scales 0-3 on 100 concurrent requests, and waits 30 s after SIGTERM", async () => {
     const { app } = await appWith({});
     expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 0.5, memory: "1Gi" });
@@ -153,6 +172,9 @@ describe("the container app block", () => {
     [{ concurrency: 0 }, "Invalid `concurrency`: 0; must be an integer from 1 to 10000."],
     [{ terminationGracePeriodSeconds: -1 }, "Invalid `terminationGracePeriodSeconds`: -1"],
     [{ probes: { liveness: { path: "health" } } }, 'Invalid `probes.liveness.path`: "health"'],
+    [{ probes: { readiness: { initialDelaySeconds: 0 } } }, "Invalid `probes.readiness.initialDelaySeconds`: 0; must be an integer from 1 to 60."],
+    [{ probes: { liveness: { initialDelaySeconds: 61 } } }, "Invalid `probes.liveness.initialDelaySeconds`: 61; must be an integer from 1 to 60."],
+    [{ probes: { liveness: { periodSeconds: 241 } } }, "Invalid `probes.liveness.periodSeconds`: 241; must be an integer from 1 to 240."],
     [{ probes: { startup: { successThreshold: 2 } } }, "Invalid `probes.startup.successThreshold`: 2; must be an integer from 1 to 1."],
     [{ probes: { readiness: { failureThreshold: 11 } } }, "Invalid `probes.readiness.failureThreshold`: 11"],
     [{ env: { "BAD-NAME": "x" } }, "Invalid `env.BAD-NAME`"],

@@ -66,7 +66,7 @@ describe("the image block", () => {
       dockerfile: { location: path.join(REPOSITORY_ROOT, "app", "Dockerfile") },
       platforms: ["linux/amd64"],
       push: true,
-      tags: ["crweb123.azurecr.io/web:latest"],
+      tags: [expect.stringMatching(/^crweb123\.azurecr\.io\/web:build-[0-9a-f]{16}$/), "crweb123.azurecr.io/web:latest"],
       registries: [{ address: "crweb123.azurecr.io", username: "00000000-0000-0000-0000-000000000000", password: "refresh-token" }],
     });
     expect(image.secretPaths).toEqual(["registries.0.password"]);
@@ -85,6 +85,40 @@ describe("the image block", () => {
     });
   });
 
+  it("pushes each build content under a tag of its own that a later build never moves", async () => {
+    const context = path.join(scratch, "tagged");
+    mkdirSync(path.join(context, "src"), { recursive: true });
+    mkdirSync(path.join(context, "node_modules"), { recursive: true });
+    writeFileSync(path.join(context, "Dockerfile"), "FROM scratch\nCOPY src /src\n");
+    writeFileSync(path.join(context, ".dockerignore"), "node_modules\n*.md\n");
+    writeFileSync(path.join(context, "src", "index.js"), "console.log(1);\n");
+    const tagOf = async (args: Partial<ImageArgs> = {}) => {
+      const { recording } = await build({ appPath: context, ...args });
+      return (recording.one(IMAGE).inputs.tags as string[])[0];
+    };
+    const first = await tagOf();
+    expect(await tagOf()).toBe(first);
+    // What docker leaves out of the context does not change the tag.
+    writeFileSync(path.join(context, "node_modules", "dep.js"), "x");
+    expect(await tagOf()).toBe(first);
+    // New source, a new tag; so do new build args.
+    writeFileSync(path.join(context, "src", "index.js"), "console.log(2);\n");
+    const second = await tagOf();
+    expect(second).not.toBe(first);
+    expect(await tagOf({ buildArgs: { MODE: "debug" } })).not.toBe(second);
+    // A wildcard pattern is not applied: the hash covers at least what docker sees.
+    writeFileSync(path.join(context, "NOTES.md"), "notes");
+    expect(await tagOf()).not.toBe(second);
+  });
+
+  it("pushes under the given tag instead, and refuses one docker or the scheme would not take", async () => {
+    const { recording } = await build({ imageTag: "git-3f2a9c1-run-481" });
+    expect(recording.one(IMAGE).inputs.tags).toEqual(["crweb123.azurecr.io/web:git-3f2a9c1-run-481", "crweb123.azurecr.io/web:latest"]);
+    expect((await failureOf({ imageTag: "latest" })).message).toContain("Invalid `imageTag`: \"latest\"");
+    expect((await failureOf({ imageTag: "-bad" })).message).toContain("must be a docker tag");
+    expect((await failureOf({ image: DIGEST_REF, imageTag: "v1" })).message).toContain("`image`");
+  });
+
   it("builds nothing for a ready image and returns its reference", async () => {
     const { recording, ref } = await build({ image: DIGEST_REF });
     expect(recording.ofType(IMAGE)).toEqual([]);
@@ -95,6 +129,27 @@ describe("the image block", () => {
     const { recording, ref } = await build({}, true);
     expect(recording.one(IMAGE).inputs.platforms).toEqual(["linux/amd64"]);
     expect(ref).toBeUndefined();
+  });
+
+  it("neither builds nor exchanges a registry token in a preview by default", async () => {
+    let exchanges = 0;
+    const exchangeToken = async () => {
+      exchanges++;
+      return "refresh-token";
+    };
+    const { recording } = await build({ exchangeToken }, true);
+    const image = recording.one(IMAGE);
+    expect(image.inputs.buildOnPreview).toBe(false);
+    // The registry's login server is known here, as in a preview of an existing stack; the token stays unknown.
+    expect(image.inputs.registries).toEqual([{ address: "crweb123.azurecr.io", username: "00000000-0000-0000-0000-000000000000" }]);
+    expect(exchanges).toBe(0);
+  });
+
+  it("builds in a preview when asked, still without calling the registry", async () => {
+    let exchanges = 0;
+    const { recording } = await build({ buildOnPreview: true, exchangeToken: async () => `refresh-token-${++exchanges}` }, true);
+    expect(recording.one(IMAGE).inputs.buildOnPreview).toBe(true);
+    expect(exchanges).toBe(0);
   });
 
   it("refuses `image` together with `appPath` or `dockerfile`", async () => {

@@ -87,10 +87,11 @@ describe("the private network", () => {
       direction: "Inbound",
       access: "Allow",
       protocol: "Tcp",
-      sourceAddressPrefixes: ["VirtualNetwork"],
+      sourceAddressPrefix: "VirtualNetwork",
       destinationAddressPrefix: "10.0.0.0/23",
       destinationPortRanges: ["443", "31443"],
     });
+    expect(rule(nsg, "allow-clients-https").sourceAddressPrefixes).toBeUndefined();
     expect(rule(nsg, "allow-clients-http").destinationPortRanges).toEqual(["80", "31080"]);
     expect(rule(nsg, "allow-load-balancer-probes")).toMatchObject({
       sourceAddressPrefix: "AzureLoadBalancer",
@@ -120,6 +121,14 @@ describe("the private network", () => {
     const nsg = (await recordNetwork("consumption-only")).named("net-infra-nsg");
     expect(rule(nsg, "allow-control-plane-udp")).toMatchObject({ destinationAddressPrefix: "AzureCloud.westeurope", destinationPortRange: "1194" });
     expect(rule(nsg, "allow-control-plane-tcp")).toMatchObject({ destinationAddressPrefix: "AzureCloud.westeurope", destinationPortRange: "9000" });
+    expect(rule(nsg, "allow-event-hub")).toMatchObject({
+      direction: "Outbound",
+      access: "Allow",
+      protocol: "Tcp",
+      sourceAddressPrefix: "10.0.0.0/23",
+      destinationAddressPrefix: "EventHub",
+      destinationPortRanges: ["5671", "5672"],
+    });
     expect(rule(nsg, "allow-envoy-within-subnet").direction).toBe("Inbound");
     expect(() => rule(nsg, "allow-clients-https")).toThrow();
   });
@@ -166,8 +175,41 @@ describe("the private network", () => {
 
   it("admits only the given client ranges to the environment's load balancer", async () => {
     const nsg = (await recordNetwork("workload-profiles", { clientAddressPrefixes: ["10.20.0.0/16"] })).named("net-infra-nsg");
-    expect(rule(nsg, "allow-clients-https").sourceAddressPrefixes).toEqual(["10.20.0.0/16"]);
-    expect(rule(nsg, "allow-clients-http").sourceAddressPrefixes).toEqual(["10.20.0.0/16"]);
+    expect(rule(nsg, "allow-clients-https")).toMatchObject({ sourceAddressPrefix: "10.20.0.0/16" });
+    expect(rule(nsg, "allow-clients-http")).toMatchObject({ sourceAddressPrefix: "10.20.0.0/16" });
+  });
+
+  it("puts each service tag in the singular source field of a rule of its own, and addresses together in the plural one", async () => {
+    const nsg = (
+      await recordNetwork("workload-profiles", { clientAddressPrefixes: ["VirtualNetwork", "10.20.0.0/16", "AzureFrontDoor.Backend", "192.0.2.7"] })
+    ).named("net-infra-nsg");
+    const https = (nsg.inputs.securityRules as Array<Record<string, unknown>>).filter((r) => String(r.name).startsWith("allow-clients-https"));
+    expect(https.map((r) => [r.name, r.sourceAddressPrefix, r.sourceAddressPrefixes])).toEqual([
+      ["allow-clients-https", "VirtualNetwork", undefined],
+      ["allow-clients-https-2", "AzureFrontDoor.Backend", undefined],
+      ["allow-clients-https-3", undefined, ["10.20.0.0/16", "192.0.2.7"]],
+    ]);
+  });
+
+  it("never puts a service tag or * in a plural prefix field, in either NSG or kind", async () => {
+    const { isAddressPrefix } = await import("../../components/network");
+    for (const kind of ["workload-profiles", "consumption-only"] as const) {
+      const recording = await recordNetwork(kind, { clientAddressPrefixes: ["VirtualNetwork", "10.1.0.0/16", "10.2.0.0/16"] });
+      for (const nsg of recording.ofType("azure-native:network:NetworkSecurityGroup")) {
+        for (const r of nsg.inputs.securityRules as Array<Record<string, unknown>>) {
+          const plural = [...((r.sourceAddressPrefixes as string[]) ?? []), ...((r.destinationAddressPrefixes as string[]) ?? [])];
+          for (const prefix of plural) expect([r.name, prefix, isAddressPrefix(prefix)]).toEqual([r.name, prefix, true]);
+        }
+      }
+    }
+  });
+
+  it("rejects an empty or malformed source list, naming the field", async () => {
+    const { checkAddressPrefixes } = await import("../../components/network");
+    expect(() => checkAddressPrefixes("network.clientAddressPrefixes", [])).toThrow(/`network.clientAddressPrefixes`.*at least one/);
+    expect(() => checkAddressPrefixes("network.clientAddressPrefixes", ["10.0.0.0/33"])).toThrow(/`network.clientAddressPrefixes\[0\]`/);
+    expect(() => checkAddressPrefixes("network.clientAddressPrefixes", ["10.0.0.0/16", "not a tag"])).toThrow(/`network.clientAddressPrefixes\[1\]`/);
+    expect(() => checkAddressPrefixes("x", ["VirtualNetwork", "Storage.WestEurope", "*", "2001:db8::/32", "203.0.113.9"])).not.toThrow();
   });
 
   it("never allows inbound traffic from the Internet", async () => {

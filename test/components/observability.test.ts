@@ -41,6 +41,14 @@ describe("the observability block", () => {
     expect(key).toMatch(/^mock-primary-key-/);
   });
 
+  it("keeps the connection string and instrumentation key secret in the App Insights resource's own state", async () => {
+    const recording = await record(async () => {
+      const { createObservability } = await import("../../components/observability");
+      createObservability("web", { resourceGroupName: "rg", workspaceName: "log-web", appInsightsName: "appi-web" }, underHost());
+    });
+    expect(recording.one("azure-native:applicationinsights:Component").additionalSecretOutputs.sort()).toEqual(["connectionString", "instrumentationKey"]);
+  });
+
   it("refuses a retention outside 30-730 days before registering anything", async () => {
     const failure = await record(async () => {
       const { createObservability } = await import("../../components/observability");

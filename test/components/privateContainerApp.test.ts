@@ -515,6 +515,16 @@ describe("the private topology's argument checks", () => {
       { network: {}, existingNetwork: { virtualNetworkId: "v", infrastructureSubnetId: "a", privateEndpointsSubnetId: "p" } },
       "only one of `network` or `existingNetwork` may be set",
     ],
+    [
+      "an empty client source list",
+      { network: { clientAddressPrefixes: [] } },
+      "Invalid `network.clientAddressPrefixes`: []; must list at least one IP address, CIDR range or service tag",
+    ],
+    [
+      "a malformed private-endpoint client source",
+      { network: { privateEndpointClientPrefixes: ["VirtualNetwork", "10.0.0.0/40"] } },
+      'Invalid `network.privateEndpointClientPrefixes[1]`: "10.0.0.0/40"; must be an IP address',
+    ],
     ["an unknown push choice", { imagePush: "admin-user" as never }, 'Invalid `imagePush`: "admin-user"; must be one of inside-network, allow-listed-ip'],
     [
       "an allow-listed push without the deployer's address",

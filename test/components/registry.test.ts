@@ -137,4 +137,27 @@ describe("push credentials", () => {
     );
     expect(calls).toBe(0);
   });
+
+  it("do not call the registry in preview even when its login server is known, and leave the password unknown", async () => {
+    let calls = 0;
+    const results: Array<Promise<unknown>> = [];
+    await record(
+      async () => {
+        const { pushCredentials } = await import("../../components/registry");
+        const credentials = pushCredentials("crweb123.azurecr.io", {
+          exchange: async () => {
+            calls++;
+            return "x";
+          },
+        });
+        results.push(promiseOf(credentials.address), promiseOf(credentials.password), isSecretOutput(credentials.password));
+      },
+      { preview: true },
+    );
+    const [address, password, secret] = await Promise.all(results);
+    expect(calls).toBe(0);
+    expect(address).toBe("crweb123.azurecr.io");
+    expect(password).toBeUndefined();
+    expect(secret).toBe(true);
+  });
 });
