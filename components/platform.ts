@@ -136,11 +136,14 @@ export interface ExistingNetwork {
  * How the image reaches a registry whose public network access is off. There is no third way: the admin
  * user stays off.
  */
-export type ImagePush =
+export const ImagePush = {
   /** The deployment runs on an agent inside the VNet (or one peered to it) and pushes over the private endpoint. */
-  | "inside-network"
+  InsideNetwork: "inside-network",
   /** The registry's public endpoint is opened to `deployerIpAddress` alone; every other address is denied. */
-  | "allow-listed-ip";
+  AllowListedIp: "allow-listed-ip",
+} as const;
+
+export type ImagePush = (typeof ImagePush)[keyof typeof ImagePush];
 
 export const IMAGE_PUSH_CHOICES: readonly ImagePush[] = ["inside-network", "allow-listed-ip"];
 
@@ -503,21 +506,29 @@ export function parsePrivateZoneId(id: string): { resourceGroupName: string; zon
  * with `ContainerAppService`.
  */
 export class ContainerAppsPlatform extends pulumi.ComponentResource {
+  /** The resource group everything is in. */
   readonly resourceGroupName: pulumi.Output<string>;
+  /** The Azure region. */
   readonly location: pulumi.Output<string>;
+  /** Resource id of the managed environment. */
   readonly environmentId: pulumi.Output<string>;
+  /** The managed environment's Azure name. */
   readonly environmentName: pulumi.Output<string>;
   /** "workload-profiles" or "consumption-only". */
   readonly environmentKind: pulumi.Output<EnvironmentKind>;
   /** Names of the environment's workload profiles, Consumption first; empty for consumption-only. */
   readonly workloadProfileNames: pulumi.Output<string[]>;
+  /** The environment's default domain; apps are `<app>.<defaultDomain>`. */
   readonly environmentDefaultDomain: pulumi.Output<string>;
   /** The environment's private IP (internal) or public IP (external). */
   readonly environmentStaticIp: pulumi.Output<string>;
+  /** Resource id of the registry. */
   readonly registryId: pulumi.Output<string>;
+  /** The registry's login server, `<name>.azurecr.io`. */
   readonly registryLoginServer: pulumi.Output<string>;
   /** The login server once images can be pushed to it (in private mode, after its endpoint and DNS exist). */
   readonly registryPushServer: pulumi.Output<string>;
+  /** Resource id of the Log Analytics workspace. */
   readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
   /** App Insights connection string, secret. */
   readonly appInsightsConnectionString: pulumi.Output<string>;

@@ -228,36 +228,51 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The app's ingress host name. */
   readonly fqdn: pulumi.Output<string>;
+  /** The container app's Azure name. */
   readonly containerAppName: pulumi.Output<string>;
+  /** Resource id of the container app. */
   readonly containerAppId: pulumi.Output<string>;
+  /** The newest revision's name. */
   readonly latestRevisionName: pulumi.Output<string>;
   /** The image the app runs, `<registry>/<repository>@sha256:…`. */
   readonly imageRef: pulumi.Output<string>;
+  /** The registry's login server, `<name>.azurecr.io`. */
   readonly registryLoginServer: pulumi.Output<string>;
   /** Resource id of the user-assigned identity (image pulls, Key Vault and blob access). */
   readonly identityId: pulumi.Output<string>;
+  /** Principal (object) id of the user-assigned identity, for more role grants. */
   readonly identityPrincipalId: pulumi.Output<string>;
+  /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
   readonly identityClientId: pulumi.Output<string>;
   /** Principal id of the app's system-assigned identity, for its own data access. */
   readonly appPrincipalId: pulumi.Output<string>;
+  /** Resource id of the managed environment. */
   readonly environmentId: pulumi.Output<string>;
+  /** Resource id of the Log Analytics workspace. */
   readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
   /** App Insights connection string, secret. */
   readonly appInsightsConnectionString: pulumi.Output<string>;
+  /** The resource group everything is in. */
   readonly resourceGroupName: pulumi.Output<string>;
   /** The environment's private IP (internal) or public IP (external). */
   readonly environmentStaticIp: pulumi.Output<string>;
+  /** The environment's default domain; apps are `<app>.<defaultDomain>`. */
   readonly environmentDefaultDomain: pulumi.Output<string>;
+  /** Resource id of the VNet. */
   readonly virtualNetworkId: pulumi.Output<string>;
+  /** Resource id of the environment's infrastructure subnet. */
   readonly infrastructureSubnetId: pulumi.Output<string>;
+  /** Resource id of the private endpoints subnet. */
   readonly privateEndpointsSubnetId: pulumi.Output<string>;
   /** Private endpoint ids by service. */
   readonly privateEndpointIds: pulumi.Output<PrivateEndpointIds>;
   /** Private DNS zone ids by service, plus the environment's own zone when it is internal. */
   readonly privateDnsZoneIds: pulumi.Output<PrivateZoneIds>;
+  /** The Key Vault's Azure name. */
   readonly keyVaultName: pulumi.Output<string>;
   /** `https://<vault>.vault.azure.net/`. */
   readonly vaultUri: pulumi.Output<string>;
+  /** The storage account's Azure name. */
   readonly storageAccountName: pulumi.Output<string>;
   /** `https://<account>.blob.core.windows.net/`. */
   readonly blobEndpoint: pulumi.Output<string>;

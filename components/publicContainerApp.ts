@@ -101,22 +101,31 @@ export class PublicContainerApp extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The app's ingress host name. */
   readonly fqdn: pulumi.Output<string>;
+  /** The container app's Azure name. */
   readonly containerAppName: pulumi.Output<string>;
+  /** Resource id of the container app. */
   readonly containerAppId: pulumi.Output<string>;
+  /** The newest revision's name. */
   readonly latestRevisionName: pulumi.Output<string>;
   /** The image the app runs, `<registry>/<repository>@sha256:…`. */
   readonly imageRef: pulumi.Output<string>;
+  /** The registry's login server, `<name>.azurecr.io`. */
   readonly registryLoginServer: pulumi.Output<string>;
   /** Resource id of the user-assigned identity (image pulls, and Key Vault access where granted). */
   readonly identityId: pulumi.Output<string>;
+  /** Principal (object) id of the user-assigned identity, for more role grants. */
   readonly identityPrincipalId: pulumi.Output<string>;
+  /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
   readonly identityClientId: pulumi.Output<string>;
   /** Principal id of the app's system-assigned identity, for its own data access. */
   readonly appPrincipalId: pulumi.Output<string>;
+  /** Resource id of the managed environment. */
   readonly environmentId: pulumi.Output<string>;
+  /** Resource id of the Log Analytics workspace. */
   readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
   /** App Insights connection string, secret. */
   readonly appInsightsConnectionString: pulumi.Output<string>;
+  /** The resource group everything is in. */
   readonly resourceGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: PublicContainerAppArgs = {}, opts: ContainerAppTopologyOptions = {}) {

@@ -37,13 +37,16 @@ export interface PlatformReference {
 }
 
 /** Who can reach the service. */
-export type IngressMode =
+export const IngressMode = {
   /** From the internet (or, in an internal environment, from the VNet and networks peered to it). */
-  | "external"
+  External: "external",
   /** Only from apps in the same environment (Dapr service invocation, internal calls). */
-  | "internal"
+  Internal: "internal",
   /** Nobody: a worker with no endpoint (queue consumers, schedulers). */
-  | "none";
+  None: "none",
+} as const;
+
+export type IngressMode = (typeof IngressMode)[keyof typeof IngressMode];
 
 export const INGRESS_MODES: readonly IngressMode[] = ["external", "internal", "none"];
 
@@ -436,14 +439,19 @@ export class ContainerAppService extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The app's ingress host name; empty with ingress "none". */
   readonly fqdn: pulumi.Output<string>;
+  /** The container app's Azure name. */
   readonly containerAppName: pulumi.Output<string>;
+  /** Resource id of the container app. */
   readonly containerAppId: pulumi.Output<string>;
+  /** The newest revision's name. */
   readonly latestRevisionName: pulumi.Output<string>;
   /** The image the app runs, `<registry>/<repository>@sha256:…`. */
   readonly imageRef: pulumi.Output<string>;
   /** Resource id of the user-assigned identity (image pulls, Key Vault and blob access). */
   readonly identityId: pulumi.Output<string>;
+  /** Principal (object) id of the user-assigned identity, for more role grants. */
   readonly identityPrincipalId: pulumi.Output<string>;
+  /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
   readonly identityClientId: pulumi.Output<string>;
   /** Principal id of the app's system-assigned identity, for its own data access; empty without one. */
   readonly appPrincipalId: pulumi.Output<string>;
