@@ -236,10 +236,20 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   if (args.image !== undefined) {
     checkName("imageRepository", "names.imageRepository", names.imageRepository);
     const candidates = pullCandidates(args, facts);
-    image = checkedInput(args.image, (reference) => {
+    // The platform's login server may be known only later (another stack's output): then the image is
+    // checked against it inside `apply`, with the same error.
+    const checkOnceKnown = (reference: string, server: string | undefined) => {
       checkDigestReference("image", reference);
-      pullSourceOf(reference, candidates);
-    });
+      const [platformRegistry, ...others] = candidates;
+      pullSourceOf(reference, [{ ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase() }, ...others]);
+    };
+    const knownImage = knownValue(args.image);
+    if (knownImage !== undefined) {
+      checkDigestReference("image", knownImage);
+      image = pullSourceOf(knownImage, candidates) !== undefined ? knownImage : checkedLater(knownImage, args.platform.registryLoginServer, checkOnceKnown);
+    } else {
+      image = checkedLater(args.image, args.platform.registryLoginServer, checkOnceKnown);
+    }
   } else {
     validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   }
@@ -260,6 +270,17 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
     secrets: args.secrets,
   });
   return { names, tags, ingress, environmentKind, workloadProfileName, image, facts };
+}
+
+function checkedLater(
+  image: pulumi.Input<string>,
+  server: pulumi.Input<string>,
+  check: (reference: string, server: string | undefined) => void,
+): pulumi.Output<string> {
+  return pulumi.all([image, server]).apply(([reference, resolvedServer]) => {
+    check(reference, resolvedServer);
+    return reference;
+  });
 }
 
 function workloadProfileOf(args: ContainerAppServiceArgs, environmentKind: pulumi.Input<EnvironmentKind>, facts: PlatformFacts | undefined): pulumi.Input<string | undefined> {
