@@ -55,9 +55,17 @@ export async function exchangeAcrRefreshToken(
   }
   const text = await response.text();
   if (!response.ok) {
+    // A registry firewall answers 403 to an address it does not admit, before looking at the identity.
+    const network =
+      response.status === 403
+        ? " A 403 also comes from the registry's firewall: with public network access off, or an address allow-list " +
+          "that leaves this machine out, deploy from inside the network or give this machine's public address " +
+          "(deployerIpAddress of PrivateContainerApp)."
+        : "";
     throw new Error(
       `ACR token exchange at ${url} was refused with HTTP ${response.status}: ${text.slice(0, 300)}. ` +
-        "The deploying identity needs push rights on the registry (AcrPush, Contributor or Owner), and the registry must be reachable from here.",
+        "The deploying identity needs push rights on the registry (AcrPush, Contributor or Owner), and the registry must be reachable from here." +
+        network,
     );
   }
   let parsed: unknown;

@@ -100,9 +100,12 @@ export interface ContainerAppSettings {
   readonly cpu?: number;
   /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
   readonly memory?: string;
-  /** Fewest replicas (0 scales to zero). Default 0. */
+  /**
+   * Fewest replicas (0 scales to zero). Default 0, or {@link ZONE_REDUNDANT_MIN_REPLICAS} in a zone-redundant
+   * environment, where fewer replicas than zones leave a zone outage nothing to fail over to.
+   */
   readonly minReplicas?: number;
-  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3. */
+  /** Most replicas, ≥ minReplicas, ≤ 1000. Default 3 (or minReplicas when that is larger). */
   readonly maxReplicas?: number;
   /** Concurrent HTTP requests per replica before scaling out, ≥ 1. Default 100. */
   readonly concurrency?: number;
@@ -125,14 +128,26 @@ export interface ResolvedContainerAppSettings
   extends Required<Pick<ContainerAppSettings, "targetPort" | "cpu" | "memory" | "minReplicas" | "maxReplicas" | "concurrency" | "terminationGracePeriodSeconds">>,
     Pick<ContainerAppSettings, "probes" | "dapr" | "traffic" | "revisionSuffix"> {}
 
-/** The settings with their defaults; `validateContainerAppArgs` checks them. */
-export function resolveContainerAppSettings(settings: ContainerAppSettings): ResolvedContainerAppSettings {
+/**
+ * Replicas an app keeps by default in a zone-redundant environment: one per zone of a three-zone region.
+ * Zone redundancy "only provides benefits when you have 2 or more replicas, with 3 or more being ideal"
+ * (https://learn.microsoft.com/en-us/azure/reliability/reliability-azure-container-apps).
+ */
+export const ZONE_REDUNDANT_MIN_REPLICAS = 3;
+
+/**
+ * The settings with their defaults; `validateContainerAppArgs` checks them. In a zone-redundant environment
+ * the app keeps {@link ZONE_REDUNDANT_MIN_REPLICAS} replicas unless `minReplicas` says otherwise.
+ */
+export function resolveContainerAppSettings(settings: ContainerAppSettings, environment: { zoneRedundant?: boolean } = {}): ResolvedContainerAppSettings {
+  const zoneDefault = Math.min(ZONE_REDUNDANT_MIN_REPLICAS, settings.maxReplicas ?? ZONE_REDUNDANT_MIN_REPLICAS);
+  const minReplicas = settings.minReplicas ?? (environment.zoneRedundant ? zoneDefault : 0);
   return {
     targetPort: settings.targetPort ?? 8000,
     cpu: settings.cpu ?? 0.5,
     memory: settings.memory ?? "1Gi",
-    minReplicas: settings.minReplicas ?? 0,
-    maxReplicas: settings.maxReplicas ?? 3,
+    minReplicas,
+    maxReplicas: settings.maxReplicas ?? Math.max(3, minReplicas),
     concurrency: settings.concurrency ?? 100,
     probes: settings.probes,
     terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds ?? 30,

@@ -11,6 +11,12 @@ export interface KeyVaultArgs extends Placement {
   readonly tenantId: pulumi.Input<string>;
   /** Days a deleted vault or secret stays recoverable, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
+  /**
+   * Purge protection: a deleted vault (and its name) cannot be purged before the retention period ends.
+   * Default true. False suits a dev stack that is destroyed and created again: its deleted vault can then be
+   * purged at once (`az keyvault purge`). Once on, Azure never turns it off again.
+   */
+  readonly purgeProtection?: boolean;
 }
 
 /** Throws unless the retention is an integer in Key Vault's 7–90 days. */
@@ -22,7 +28,7 @@ export function checkSoftDeleteRetention(field: string, days: number): void {
 
 /**
  * A Key Vault reachable only through its private endpoint: Azure RBAC instead of access policies (the
- * app's identity gets Key Vault Secrets User on this vault alone), soft delete and purge protection on,
+ * app's identity gets Key Vault Secrets User on this vault alone), soft delete and (by default) purge protection on,
  * public network access off and the firewall denying everything, trusted Azure services included.
  */
 export function createKeyVault(name: string, args: KeyVaultArgs, opts: ChildOptions): keyvault.Vault {
@@ -41,7 +47,8 @@ export function createKeyVault(name: string, args: KeyVaultArgs, opts: ChildOpti
         enableRbacAuthorization: true,
         enableSoftDelete: true,
         softDeleteRetentionInDays: retention,
-        enablePurgeProtection: true,
+        // Key Vault refuses `false` here ("enabling this functionality is irreversible"), so off means unset.
+        enablePurgeProtection: (args.purgeProtection ?? true) ? true : undefined,
         publicNetworkAccess: "Disabled",
         networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: [], virtualNetworkRules: [] },
         enabledForDeployment: false,

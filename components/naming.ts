@@ -200,6 +200,12 @@ export interface GenerateNameOptions {
    * `project/stack/component`, so two stacks never claim the same DNS label. Default: the base name.
    */
   readonly uniqueSeed?: string;
+  /**
+   * The Pulumi stack, appended to the base of names that need only be unique within a subscription or a
+   * resource group (`rg-web-dev`, `cae-web-prod`), so two stacks of one program never collide. Globally unique
+   * kinds ignore it: their hash suffix comes from `uniqueSeed`, which already names the stack. Default: none.
+   */
+  readonly stack?: string;
 }
 
 /**
@@ -211,6 +217,7 @@ export interface GenerateNameOptions {
 export function generateName(kind: ResourceKind, base: string, options: GenerateNameOptions = {}): string {
   const rule = NAME_RULES[kind];
   const separator = rule.separator;
+  if (options.stack !== undefined && !rule.globallyUnique) base = `${base}-${options.stack}`;
   let body = slug(base, separator);
   if (body === "") body = `x${shortHash(base)}`;
   const prefix = rule.abbreviation ? `${rule.abbreviation}${separator}` : /^[a-z]/.test(body) ? "" : "x";

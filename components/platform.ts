@@ -29,19 +29,22 @@ export function uniqueSeedOf(name: string): string {
   return `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
 }
 
-/** Azure names of what a ContainerAppsPlatform creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of what a ContainerAppsPlatform creates; each defaults to one generated from the prefix and the
+ * stack, so the stacks of one program never collide in a subscription. A name given here is used as it is.
+ */
 export interface ContainerAppsPlatformNames {
-  /** Resource group (when created). Default `rg-<prefix>`. */
+  /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
   resourceGroup?: string;
-  /** Container registry, globally unique. Default `cr<prefix><hash>`. */
+  /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
   registry?: string;
-  /** Log Analytics workspace. Default `log-<prefix>`. */
+  /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
   logAnalyticsWorkspace?: string;
-  /** Application Insights. Default `appi-<prefix>`. */
+  /** Application Insights. Default `appi-<prefix>-<stack>`. */
   appInsights?: string;
-  /** Managed environment. Default `cae-<prefix>`. */
+  /** Managed environment. Default `cae-<prefix>-<stack>`. */
   environment?: string;
-  /** Virtual network (private mode, when created). Default `vnet-<prefix>`. */
+  /** Virtual network (private mode, when created). Default `vnet-<prefix>-<stack>`. */
   virtualNetwork?: string;
 }
 
@@ -173,7 +176,10 @@ export interface PlatformNetworkArgs {
    * with public network access disabled; or external (false), a public IP for apps with external ingress.
    */
   internal?: boolean;
-  /** How images get into the private registry. Default "inside-network". See {@link ImagePush}. */
+  /**
+   * How images get into the private registry. Default "allow-listed-ip" when `deployerIpAddress` is given,
+   * otherwise "inside-network" (the registry closed to every public address). See {@link ImagePush}.
+   */
   imagePush?: ImagePush;
   /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
   deployerIpAddress?: string;
@@ -334,17 +340,21 @@ export function checkWorkloadProfiles(profiles: readonly DedicatedWorkloadProfil
 }
 
 /** The Azure names the platform uses: explicit ones validated, the rest generated. */
-export function resolvePlatformNames(name: string, args: Pick<ContainerAppsPlatformArgs, "namePrefix" | "names" | "privateNetwork">) {
+export function resolvePlatformNames(
+  name: string,
+  args: Pick<ContainerAppsPlatformArgs, "namePrefix" | "names" | "privateNetwork">,
+  stack: string = pulumi.getStack(),
+  uniqueSeed: string = uniqueSeedOf(name),
+) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
-  const uniqueSeed = uniqueSeedOf(name);
   const resolved = {
-    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base),
+    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base, { stack }),
     registry: names.registry ?? generateName("containerRegistry", base, { uniqueSeed }),
-    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base),
-    appInsights: names.appInsights ?? generateName("applicationInsights", base),
-    environment: names.environment ?? generateName("managedEnvironment", base),
-    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base),
+    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base, { stack }),
+    appInsights: names.appInsights ?? generateName("applicationInsights", base, { stack }),
+    environment: names.environment ?? generateName("managedEnvironment", base, { stack }),
+    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
   checkName("resourceGroup", "names.resourceGroup", resolved.resourceGroup);
   if (args.privateNetwork) checkName("virtualNetwork", "names.virtualNetwork", resolved.virtualNetwork);
@@ -389,7 +399,7 @@ export function checkPlatformArgs(name: string, args: ContainerAppsPlatformArgs)
     const ranges = privateNetwork.network;
     if (ranges?.clientAddressPrefixes) checkAddressPrefixes("network.clientAddressPrefixes", ranges.clientAddressPrefixes);
     if (ranges?.privateEndpointClientPrefixes) checkAddressPrefixes("network.privateEndpointClientPrefixes", ranges.privateEndpointClientPrefixes);
-    const imagePush = privateNetwork.imagePush ?? "inside-network";
+    const imagePush = privateNetwork.imagePush ?? (privateNetwork.deployerIpAddress !== undefined ? "allow-listed-ip" : "inside-network");
     checkImagePush(imagePush, privateNetwork.deployerIpAddress);
     network = {
       internal: privateNetwork.internal ?? true,
@@ -448,6 +458,8 @@ export interface PlatformFacts {
   readonly registryLoginServer?: string;
   /** The resource group's name, when known while the program runs. */
   readonly resourceGroupName?: string;
+  /** The environment spreads replicas over availability zones (services then default to 3 replicas). */
+  readonly zoneRedundant: boolean;
 }
 
 const platformFacts = new WeakMap<object, PlatformFacts>();
@@ -459,6 +471,7 @@ function factsFrom(args: ContainerAppsPlatformArgs, checked: CheckedPlatformArgs
     registryName: args.existingRegistry === undefined ? checked.names.registry : undefined,
     registryLoginServer: knownValue(args.existingRegistry?.loginServer),
     resourceGroupName: args.resourceGroupName === undefined ? checked.names.resourceGroup : knownValue(args.resourceGroupName),
+    zoneRedundant: checked.network?.zoneRedundant ?? args.zoneRedundant ?? false,
   };
 }
 

@@ -17,7 +17,7 @@ export interface PrivateContainerAppNames extends PublicContainerAppNames {
   readonly keyVault?: string;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
   readonly storageAccount?: string;
-  /** Virtual network (when created). Default `vnet-<prefix>`. */
+  /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
   readonly virtualNetwork?: string;
 }
 
@@ -70,15 +70,28 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   readonly externalIngress?: boolean;
   /**
    * Spread the environment across availability zones, so a zone outage leaves the app running. Needs a
-   * region with availability zones. Default true.
+   * region with availability zones. Default true, and with it `minReplicas` defaults to 3 (one replica per
+   * zone, always on: the app no longer scales to zero, which is the cost of surviving a zone outage). Set
+   * false for a dev stack to keep scale to zero.
    */
   readonly zoneRedundant?: boolean;
-  /** How the image gets into the private registry. Default "inside-network". See {@link ImagePush}. */
+  /**
+   * How the image gets into the private registry. Default "allow-listed-ip" when `deployerIpAddress` is given,
+   * otherwise "inside-network" (the registry closed to every public address). A first deployment from outside
+   * the VNet (a laptop, a hosted CI runner) gives `deployerIpAddress`; moving to "inside-network" later closes
+   * the registry in place. See {@link ImagePush}.
+   */
   readonly imagePush?: ImagePush;
-  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip". */
+  /** The deployer's public IPv4 address or range, allowed through the registry firewall; only with "allow-listed-ip", which it selects by default. */
   readonly deployerIpAddress?: string;
   /** Days Key Vault keeps deleted secrets, 7–90. Default 90. */
   readonly softDeleteRetentionInDays?: number;
+  /**
+   * Key Vault purge protection. Default true: a destroyed stack's vault name stays taken for
+   * `softDeleteRetentionInDays`. False for a dev stack destroyed and recreated often (the pack's mandatory
+   * `kv-purge-protection` rule then reports it); it cannot be turned off once a vault has it.
+   */
+  readonly purgeProtection?: boolean;
   /** Storage redundancy. Default "Standard_ZRS". */
   readonly storageSku?: StorageSku;
   /** The blob container the app gets (as AZURE_STORAGE_CONTAINER). Default "data". */
@@ -310,7 +323,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     const placement = { resourceGroupName, location: platform.location, tags };
 
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
-    const vault = createKeyVault(name, { ...placement, vaultName: dataNames.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays }, child);
+    const vault = createKeyVault(name, { ...placement, vaultName: dataNames.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
     const account = createStorageAccount(name, { ...placement, accountName: dataNames.storageAccount, sku: args.storageSku }, child);
     const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
 

@@ -1,25 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyVaultSecretArgs } from "./containerApp";
-import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform } from "./platform";
+import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform, resolvePlatformNames, uniqueSeedOf } from "./platform";
 import type { RegistrySku } from "./registry";
-import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames } from "./service";
+import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames, resolveServiceNames } from "./service";
 import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
 
-/** Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix
+ * and the stack, so the stacks of one program never collide in a subscription. A name given here is used as
+ * it is.
+ */
 export interface PublicContainerAppNames {
-  /** Resource group (when created). Default `rg-<prefix>`. */
+  /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
   resourceGroup?: string;
-  /** Container registry, globally unique. Default `cr<prefix><hash>`. */
+  /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
   registry?: string;
-  /** User-assigned identity. Default `id-<prefix>`. */
+  /** User-assigned identity. Default `id-<prefix>-<stack>`. */
   identity?: string;
-  /** Log Analytics workspace. Default `log-<prefix>`. */
+  /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
   logAnalyticsWorkspace?: string;
-  /** Application Insights. Default `appi-<prefix>`. */
+  /** Application Insights. Default `appi-<prefix>-<stack>`. */
   appInsights?: string;
-  /** Managed environment. Default `cae-<prefix>`. */
+  /** Managed environment. Default `cae-<prefix>-<stack>`. */
   environment?: string;
-  /** Container app. Default `ca-<prefix>`. */
+  /** Container app. Default `ca-<prefix>-<stack>`. */
   containerApp?: string;
   /** Image repository in the registry. Default `<prefix>`. */
   imageRepository?: string;
@@ -43,8 +47,30 @@ export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {
   keyVaultIds?: pulumi.Input<string>[];
 }
 
+/** The Azure names a PublicContainerApp uses: its platform's and its service's, explicit ones validated, the rest generated. */
+export function resolvePublicContainerAppNames(
+  name: string,
+  args: Pick<PublicContainerAppArgs, "namePrefix" | "names">,
+  uniqueSeed: string = uniqueSeedOf(name),
+  stack: string = pulumi.getStack(),
+) {
+  const platform = resolvePlatformNames(name, publicPlatformArgs(args), stack, uniqueSeed);
+  const names = args.names ?? {};
+  const service = resolveServiceNames(name, { namePrefix: args.namePrefix, names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository } }, stack);
+  return {
+    resourceGroup: platform.resourceGroup,
+    registry: platform.registry,
+    identity: service.identity,
+    logAnalyticsWorkspace: platform.logAnalyticsWorkspace,
+    appInsights: platform.appInsights,
+    environment: platform.environment,
+    containerApp: service.containerApp,
+    imageRepository: service.imageRepository,
+  };
+}
+
 /** The platform half of a PublicContainerApp's args. */
-export function publicPlatformArgs(args: PublicContainerAppArgs): ContainerAppsPlatformArgs {
+export function publicPlatformArgs(args: Omit<PublicContainerAppArgs, "names"> & { names?: PublicContainerAppNames }): ContainerAppsPlatformArgs {
   const names = args.names ?? {};
   return {
     namePrefix: args.namePrefix,

@@ -72,9 +72,9 @@ export interface ServiceIdentity {
 
 /** Azure names of what a service creates; each defaults to one generated from the prefix. */
 export interface ContainerAppServiceNames {
-  /** Container app. Default `ca-<prefix>`. */
+  /** Container app. Default `ca-<prefix>-<stack>`. */
   containerApp?: string;
-  /** User-assigned identity (when created). Default `id-<prefix>`. */
+  /** User-assigned identity (when created). Default `id-<prefix>-<stack>`. */
   identity?: string;
   /** Image repository in the platform's registry. Default `<prefix>`. */
   imageRepository?: string;
@@ -178,12 +178,12 @@ export function pullSourceOf(image: string, candidates: readonly PullCandidate[]
 }
 
 /** The Azure names a service uses: explicit ones validated, the rest generated. */
-export function resolveServiceNames(name: string, args: Pick<ContainerAppServiceArgs, "namePrefix" | "names">) {
+export function resolveServiceNames(name: string, args: Pick<ContainerAppServiceArgs, "namePrefix" | "names">, stack: string = pulumi.getStack()) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   return {
-    containerApp: names.containerApp ?? generateName("containerApp", base),
-    identity: names.identity ?? generateName("userAssignedIdentity", base),
+    containerApp: names.containerApp ?? generateName("containerApp", base, { stack }),
+    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
     imageRepository: names.imageRepository ?? generateName("imageRepository", base),
   };
 }
@@ -200,6 +200,8 @@ export interface CheckedServiceArgs {
   /** The image reference, checked now or once known; undefined when the service builds it. */
   readonly image?: pulumi.Input<string>;
   readonly facts?: PlatformFacts;
+  /** The platform's environment is zone-redundant (known for a platform of the same program). */
+  readonly zoneRedundant: boolean;
 }
 
 /** Variables the service sets itself. */
@@ -258,7 +260,15 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
       throw new ValidationError(`pullRegistries[${index}].server`, registry.server, "must be a registry login server such as contoso.azurecr.io");
     }
   });
-  const settings = resolveContainerAppSettings(args);
+  const zoneRedundant = facts?.zoneRedundant ?? false;
+  const settings = resolveContainerAppSettings(args, { zoneRedundant });
+  if (zoneRedundant && settings.minReplicas < 2) {
+    // Allowed (a dev stack may want scale to zero), but the zone redundancy then protects nothing.
+    pulumi.log.warn(
+      `minReplicas ${settings.minReplicas} in a zone-redundant environment: a zone outage can take every replica down; ` +
+        "keep 2 or more (3 covers every zone) or set zoneRedundant: false.",
+    );
+  }
   if (ingress === "none" && settings.traffic !== undefined) {
     throw new ValidationError("traffic", settings.traffic, 'splits ingress traffic, so it needs `ingress` "external" or "internal", not "none"');
   }
@@ -269,7 +279,7 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
     env: { ...Object.fromEntries(SERVICE_ENV.map((key) => [key, ""])), ...args.env },
     secrets: args.secrets,
   });
-  return { names, tags, ingress, environmentKind, workloadProfileName, image, facts };
+  return { names, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant };
 }
 
 function checkedLater(
@@ -405,7 +415,7 @@ export function buildService(
 
   const serviceName = args.serviceName ?? names.containerApp;
   const serviceVersion = pulumi.output(args.serviceVersion ?? imageRef);
-  const settings = resolveContainerAppSettings(args);
+  const settings = resolveContainerAppSettings(args, { zoneRedundant: checked.zoneRedundant });
   const hasDataRoles = (args.keyVaultIds?.length ?? 0) + (args.storageAccountIds?.length ?? 0) > 0;
   const app = createContainerApp(
     name,

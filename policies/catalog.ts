@@ -9,6 +9,7 @@ import { keyVaultPolicies } from "./keyVaults";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
 import { registryPolicies } from "./registries";
+import { reliabilityPolicies } from "./reliability";
 import type { AcaPolicy } from "./rule";
 import { storageAccountPolicies } from "./storageAccounts";
 
@@ -21,6 +22,7 @@ export const families: { family: string; policies: AcaPolicy[] }[] = [
   { family: "Storage accounts", policies: storageAccountPolicies },
   { family: "Network", policies: networkPolicies },
   { family: "Observability", policies: observabilityPolicies },
+  { family: "Reliability", policies: reliabilityPolicies },
   { family: "Authorization", policies: authorizationPolicies },
 ];
 

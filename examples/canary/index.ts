@@ -3,7 +3,8 @@ import { PublicContainerApp, generateName } from "../../components";
 import { readCanaryRelease, revisionName } from "./config";
 import { CANARY_LABEL, canaryTraffic, labelUrl } from "./traffic";
 
-const containerAppName = generateName("containerApp", "web");
+// The name PublicContainerApp would generate, spelled out because the revision names derive from it.
+const containerAppName = generateName("containerApp", "web", { stack: pulumi.getStack() });
 // Checked before anything is registered: a bad weight or revision name never reaches Azure.
 const release = readCanaryRelease(new pulumi.Config(), containerAppName);
 const traffic = canaryTraffic(containerAppName, release);

@@ -68,6 +68,28 @@ describe("the ACR token exchange", () => {
     }
   });
 
+  it("names the registry firewall as a cause of a 403, and only of a 403", async () => {
+    const registry = await fakeRegistry((_req, _body, response) => {
+      response.writeHead(403, { "content-type": "application/json" });
+      response.end(JSON.stringify({ errors: [{ code: "DENIED", message: "client with IP '203.0.113.9' is not allowed access." }] }));
+    });
+    try {
+      const failure = exchangeAcrRefreshToken(request, { baseUrl: registry.baseUrl });
+      await expect(failure).rejects.toThrow(/refused with HTTP 403: .*not allowed access.*registry's firewall.*deployerIpAddress/);
+    } finally {
+      await registry.close();
+    }
+    const unauthorized = await fakeRegistry((_req, _body, response) => {
+      response.writeHead(401, { "content-type": "application/json" });
+      response.end("{}");
+    });
+    try {
+      await expect(exchangeAcrRefreshToken(request, { baseUrl: unauthorized.baseUrl })).rejects.not.toThrow(/firewall/);
+    } finally {
+      await unauthorized.close();
+    }
+  });
+
   it("rejects an answer that is not JSON", async () => {
     const registry = await fakeRegistry((_req, _body, response) => {
       response.writeHead(200, { "content-type": "application/json" });

@@ -201,3 +201,19 @@ describe("the container app block", () => {
     expect(failure.message).not.toContain("hunter2");
   });
 });
+
+describe("the replica defaults", () => {
+  it("scale to zero, up to 3, outside zone redundancy", async () => {
+    const { resolveContainerAppSettings } = await import("../../components/containerApp");
+    expect(resolveContainerAppSettings({})).toMatchObject({ minReplicas: 0, maxReplicas: 3 });
+  });
+
+  it("keep one replica per zone in a zone-redundant environment, within a lower maxReplicas, and yield to explicit values", async () => {
+    const { resolveContainerAppSettings } = await import("../../components/containerApp");
+    expect(resolveContainerAppSettings({}, { zoneRedundant: true })).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
+    expect(resolveContainerAppSettings({ maxReplicas: 10 }, { zoneRedundant: true })).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+    expect(resolveContainerAppSettings({ maxReplicas: 2 }, { zoneRedundant: true })).toMatchObject({ minReplicas: 2, maxReplicas: 2 });
+    expect(resolveContainerAppSettings({ minReplicas: 0 }, { zoneRedundant: true })).toMatchObject({ minReplicas: 0, maxReplicas: 3 });
+    expect(resolveContainerAppSettings({ minReplicas: 5 }, { zoneRedundant: true })).toMatchObject({ minReplicas: 5, maxReplicas: 5 });
+  });
+});

@@ -39,6 +39,12 @@ describe("the Key Vault", () => {
     expect(vault.inputs.tags).toEqual({ team: "platform" });
   });
 
+  it("leaves purge protection unset, not false, when a dev stack turns it off", async () => {
+    const vault = (await recordVault({ purgeProtection: false })).one("azure-native:keyvault:Vault");
+    expect(vault.inputs.properties.enablePurgeProtection).toBeUndefined();
+    expect(vault.inputs.properties.enableSoftDelete).toBe(true);
+  });
+
   it("keeps deleted secrets for the retention asked for", async () => {
     const vault = (await recordVault({ softDeleteRetentionInDays: 7 })).one("azure-native:keyvault:Vault");
     expect(vault.inputs.properties.softDeleteRetentionInDays).toBe(7);

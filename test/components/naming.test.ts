@@ -81,6 +81,20 @@ describe("generated names", () => {
     expect(generateName("keyVault", "web", { uniqueSeed: "a" })).toMatch(/^kv-web-[0-9a-f]{6}$/);
   });
 
+  it("carry the stack for kinds unique only within a subscription, so two stacks never collide", () => {
+    expect(generateName("resourceGroup", "web", { stack: "dev" })).toBe("rg-web-dev");
+    expect(generateName("containerApp", "web", { stack: "prod" })).toBe("ca-web-prod");
+    for (const kind of KINDS.filter((candidate) => !NAME_RULES[candidate].globallyUnique)) {
+      expect(generateName(kind, "web", { stack: "dev" })).not.toBe(generateName(kind, "web", { stack: "prod" }));
+    }
+    // A long stack name still gives a valid, distinct name.
+    const long = "feature-very-long-branch-name-for-a-preview-environment";
+    expect(isValidName("containerApp", generateName("containerApp", "web", { stack: long }))).toBe(true);
+    expect(generateName("containerApp", "web", { stack: long })).not.toBe(generateName("containerApp", "web", { stack: `${long}-2` }));
+    // Globally unique kinds take the stack from the seed instead.
+    expect(generateName("containerRegistry", "web", { stack: "dev", uniqueSeed: "s" })).toBe(generateName("containerRegistry", "web", { uniqueSeed: "s" }));
+  });
+
   it("strip accents rather than drop the letters", () => {
     expect(generateName("containerApp", "café")).toBe("ca-cafe");
   });

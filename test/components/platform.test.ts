@@ -100,7 +100,7 @@ describe("ContainerAppsPlatform", () => {
       new ContainerAppsPlatform("blue", { namePrefix: "team" });
       new ContainerAppsPlatform("green", { namePrefix: "team" });
     });
-    expect(error.message).toContain('Invalid `names.resourceGroup`: "rg-team"; ContainerAppsPlatform blue already uses this resource group name');
+    expect(error.message).toContain('Invalid `names.resourceGroup`: "rg-team-test"; ContainerAppsPlatform blue already uses this resource group name');
     expect(error.recording.resources.filter((resource) => resource.parent?.includes("::green"))).toEqual([]);
   });
 
@@ -119,6 +119,6 @@ describe("ContainerAppsPlatform", () => {
   it("lets separate programs reuse the same names", async () => {
     await platform({ namePrefix: "team" });
     const again = await platform({ namePrefix: "team" });
-    expect(again.one(T.group).inputs.resourceGroupName).toBe("rg-team");
+    expect(again.one(T.group).inputs.resourceGroupName).toBe("rg-team-test");
   });
 });

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
-import { RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
+import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
 import type { ExistingNetwork } from "../../components/platform";
 import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
 import { DIGEST_REF, RUN_MODES, TOPOLOGY_TYPES, componentDeployer } from "./support";
@@ -533,7 +533,7 @@ describe("the private topology's argument checks", () => {
     ],
     [
       "a deployer address with an inside-network push",
-      { deployerIpAddress: "203.0.113.7" },
+      { imagePush: "inside-network", deployerIpAddress: "203.0.113.7" },
       'Invalid `deployerIpAddress`: "203.0.113.7"; is used only with imagePush "allow-listed-ip"',
     ],
     [
@@ -596,6 +596,35 @@ describe("the private topology's argument checks", () => {
   });
 });
 
+describe("the private topology's vault", () => {
+  it("keeps purge protection on by default and leaves it unset for a dev stack that turns it off", async () => {
+    const vaultOf = (recording: Recording) => recording.one("azure-native:keyvault:Vault").inputs.properties as Record<string, unknown>;
+    expect(vaultOf((await deploy()).recording).enablePurgeProtection).toBe(true);
+    expect(vaultOf((await deploy({ purgeProtection: false, softDeleteRetentionInDays: 7 })).recording)).toMatchObject({ softDeleteRetentionInDays: 7 });
+    expect(vaultOf((await deploy({ purgeProtection: false })).recording).enablePurgeProtection).toBeUndefined();
+  });
+});
+
+describe("the private topology's replicas", () => {
+  const scaleOf = (recording: Recording) => recording.one(T.app).inputs.template.scale as { minReplicas: number; maxReplicas: number };
+
+  it("keeps three replicas, one per zone, in its zone-redundant environment by default", async () => {
+    const { recording } = await deploy();
+    expect(recording.one(T.environment).inputs.zoneRedundant).toBe(true);
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
+  });
+
+  it("scales to zero again when zone redundancy is turned off", async () => {
+    const { recording } = await deploy({ zoneRedundant: false });
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 0, maxReplicas: 3 });
+  });
+
+  it("takes explicit replica counts as given", async () => {
+    const { recording } = await deploy({ minReplicas: 2, maxReplicas: 8 });
+    expect(scaleOf(recording)).toMatchObject({ minReplicas: 2, maxReplicas: 8 });
+  });
+});
+
 describe("the private example", () => {
   const EXAMPLE = path.resolve(__dirname, "..", "..", "examples", "private");
   let fetchSpy: jest.SpyInstance;
@@ -622,25 +651,60 @@ describe("the private example", () => {
     );
   }
 
+  const INSIDE = { "aca-private:imagePush": "inside-network" };
+  const FROM_LAPTOP = { "aca-private:deployerIp": "203.0.113.7" };
+
   it.each(RUN_MODES)("deploys the whole private topology, pushing from inside the network, in %s", async (_mode, preview) => {
-    const recording = await runExample({ preview });
+    const recording = await runExample({ preview, config: INSIDE });
     expect(recording.one("pulumi-aca:index:PrivateContainerApp").name).toBe("web");
     expect(recording.typeCounts()).toMatchObject({ [T.endpoint]: 3, [T.zoneGroup]: 3, [T.zone]: 4, [T.link]: 4, [T.grant]: 3, [T.image]: 1, [T.app]: 1 });
     expect(recording.one(T.registry).inputs.publicNetworkAccess).toBe("Disabled");
     if (preview) {
       expect(exchanges).toEqual([]);
     } else {
-      expect(Object.keys(recording.stackOutputs).sort()).toEqual(["environmentStaticIp", "privateEndpointIds", "url"]);
+      expect(Object.keys(recording.stackOutputs).sort()).toEqual(["environmentStaticIp", "privateEndpointIds", "registryLoginServer", "url"]);
       expect(exchanges).toEqual([`https://${String(recording.one(T.registry).inputs.registryName).toLowerCase()}.azurecr.io/oauth2/exchange`]);
     }
   });
 
-  it("opens the registry to the configured deployer address alone", async () => {
-    const recording = await runExample({ config: { "aca-private:deployerIp": "203.0.113.7" } });
+  it("opens the registry to the configured deployer address alone, and pushes there without waiting for the private endpoint", async () => {
+    const recording = await runExample({ config: FROM_LAPTOP });
     expect(recording.one(T.registry).inputs).toMatchObject({
       publicNetworkAccess: "Enabled",
       networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.7" }] },
     });
+    const image = recording.one(T.image);
+    for (const endpoint of recording.ofType(T.endpoint)) expect(recording.waitsFor(image, endpoint)).toBe(false);
+    expect(exchanges).toHaveLength(1);
+  });
+
+  it("refuses a first deployment that names no push path, before creating anything, yet previews", async () => {
+    const failure = await runExample().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProgramError);
+    expect((failure as ProgramError).message).toContain("pulumi config set deployerIp");
+    expect((failure as ProgramError).message).toContain("pulumi config set imagePush inside-network");
+    expect((failure as ProgramError).recording.cloudResources).toEqual([]);
+    expect(exchanges).toEqual([]);
+    // The preview (and so the offline plan) shows the closed registry the stack ends up with.
+    const preview = await runExample({ preview: true });
+    expect(preview.one(T.registry).inputs.publicNetworkAccess).toBe("Disabled");
+  });
+
+  it("closes the registry in place when the deployment moves inside the network", async () => {
+    const first = await runExample({ config: FROM_LAPTOP });
+    const closed = await runExample({ config: INSIDE });
+    const [before, after] = [first.one(T.registry), closed.one(T.registry)];
+    // Same resource, same Azure name: an update of the registry's network settings, not a new registry.
+    expect(after.urn).toBe(before.urn);
+    expect(after.inputs.registryName).toBe(before.inputs.registryName);
+    expect(before.inputs.publicNetworkAccess).toBe("Enabled");
+    expect(after.inputs).toMatchObject({ publicNetworkAccess: "Disabled", policies: { exportPolicy: { status: "disabled" } } });
+    expect(after.inputs.networkRuleSet).toBeUndefined();
+    // Inside the network the push waits for the private endpoint and its DNS.
+    const endpoint = closed.ofType(T.endpoint).find((candidate) => candidate.propertyDependencies.privateLinkServiceConnections?.includes(after.urn))!;
+    expect(closed.waitsFor(closed.one(T.image), endpoint)).toBe(true);
+    // Everything else keeps its identity across the move.
+    expect(closed.cloudResources.map((resource) => resource.urn).sort()).toEqual(first.cloudResources.map((resource) => resource.urn).sort());
   });
 });
 

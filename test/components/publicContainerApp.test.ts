@@ -105,7 +105,7 @@ describe.each(RUN_MODES)("PublicContainerApp with no args, in %s,", (_mode, prev
     if (preview) {
       expect(app.inputs.configuration).toBeUndefined();
       expect(app.inputs.template).toBeUndefined();
-      expect(app.inputs.containerAppName).toBe("ca-web");
+      expect(app.inputs.containerAppName).toBe("ca-web-test");
     } else {
       expect(app.inputs.configuration.ingress.allowInsecure).toBe(false);
       expect(app.inputs.template.containers).toHaveLength(1);
@@ -157,7 +157,7 @@ describe("PublicContainerApp with no args, in an update,", () => {
     // OTEL_RESOURCE_ATTRIBUTES is left to the managed OpenTelemetry agent, which injects it.
     expect(env.map((variable) => variable.name)).toEqual(["PORT", "OTEL_SERVICE_NAME", "SERVICE_VERSION"]);
     expect(env[0]!.value).toBe("8000");
-    expect(env[1]!.value).toBe("ca-web");
+    expect(env[1]!.value).toBe("ca-web-test");
   });
 
 });
@@ -194,10 +194,10 @@ describe("PublicContainerApp in an update", () => {
     for (const value of values) expect(typeof value === "string" && value.length > 0).toBe(true);
     const [url, fqdn, appName, , revision, imageRef] = values;
     expect(url).toBe(`https://${fqdn}`);
-    expect(appName).toBe("ca-web");
-    expect(revision).toMatch(/^ca-web--/);
+    expect(appName).toBe("ca-web-test");
+    expect(revision).toMatch(/^ca-web-test--/);
     expect(imageRef).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(values[14]).toBe("rg-web");
+    expect(values[14]).toBe("rg-web-test");
     expect(await isSecretOutput(c.appInsightsConnectionString)).toBe(true);
     expect(await isSecretOutput(c.url)).toBe(false);
   });
@@ -217,6 +217,18 @@ describe("PublicContainerApp with args", () => {
     expect(recording.ofType(T.image)).toEqual([]);
     expect(exchanges).toEqual([]);
     expect(appOf(recording).inputs.template.containers[0].image).toBe(DIGEST_REF);
+  });
+
+  it("generates names that differ per stack, and uses explicit names as they are", async () => {
+    const { resolvePublicContainerAppNames } = await import("../../components/publicContainerApp");
+    const dev = resolvePublicContainerAppNames("web", {}, "p/dev/web", "dev");
+    const prod = resolvePublicContainerAppNames("web", {}, "p/prod/web", "prod");
+    expect(dev).toMatchObject({ resourceGroup: "rg-web-dev", environment: "cae-web-dev", containerApp: "ca-web-dev", identity: "id-web-dev" });
+    for (const key of Object.keys(dev) as Array<keyof typeof dev>) {
+      if (key !== "imageRepository") expect([key, dev[key]]).not.toEqual([key, prod[key]]);
+    }
+    const explicit = resolvePublicContainerAppNames("web", { names: { resourceGroup: "rg-shared", containerApp: "web" } }, "p/prod/web", "prod");
+    expect(explicit).toMatchObject({ resourceGroup: "rg-shared", containerApp: "web", environment: "cae-web-prod" });
   });
 
   it("applies tags, names, sizes, scale, ingress and env as given", async () => {
@@ -239,8 +251,8 @@ describe("PublicContainerApp with args", () => {
     });
     const app = appOf(recording);
     expect(app.inputs).toMatchObject({ containerAppName: "payments", location: "northeurope" });
-    expect(recording.one(T.environment).inputs.environmentName).toBe("cae-payments-api");
-    expect(recording.one(T.workspace).inputs).toMatchObject({ workspaceName: "log-payments-api", retentionInDays: 90 });
+    expect(recording.one(T.environment).inputs.environmentName).toBe("cae-payments-api-test");
+    expect(recording.one(T.workspace).inputs).toMatchObject({ workspaceName: "log-payments-api-test", retentionInDays: 90 });
     expect(recording.one(T.registry).inputs.sku).toEqual({ name: "Standard" });
     expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 1, memory: "2Gi" });
     expect(app.inputs.template.scale).toMatchObject({ minReplicas: 1, maxReplicas: 10, rules: [{ http: { metadata: { concurrentRequests: "50" } } }] });

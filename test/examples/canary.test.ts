@@ -60,29 +60,29 @@ describe("the canary example", () => {
   });
 
   it("sends 10% to the new revision and 90% to the stable one, each under its own label", async () => {
-    const recording = await run(CANARY, { canaryWeight: "10", stableRevision: "ca-web--v1", revisionSuffix: "v2" });
+    const recording = await run(CANARY, { canaryWeight: "10", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" });
     const app = recording.one(CONTAINER_APP);
     expect(app.inputs.configuration.activeRevisionsMode).toBe("Multiple");
     expect(app.inputs.configuration.ingress.traffic).toEqual([
-      { revisionName: "ca-web--v1", weight: 90, label: "stable" },
-      { revisionName: "ca-web--v2", weight: 10, label: "canary" },
+      { revisionName: "ca-web-test--v1", weight: 90, label: "stable" },
+      { revisionName: "ca-web-test--v2", weight: 10, label: "canary" },
     ]);
     expect(app.inputs.template.revisionSuffix).toBe("v2");
-    expect(app.inputs.containerAppName).toBe("ca-web");
+    expect(app.inputs.containerAppName).toBe("ca-web-test");
 
     const fqdn = /^https:\/\/(.+)$/.exec(recording.stackOutputs.url as string)![1]!;
     const [host, ...domain] = fqdn.split(".");
-    expect(host).toBe("ca-web");
+    expect(host).toBe("ca-web-test");
     expect(recording.stackOutputs).toMatchObject({
-      canaryUrl: `https://ca-web---canary.${domain.join(".")}`,
-      labelUrls: { canary: `https://ca-web---canary.${domain.join(".")}`, stable: `https://ca-web---stable.${domain.join(".")}` },
-      canaryRevision: "ca-web--v2",
-      weights: { "ca-web--v1": 90, "ca-web--v2": 10 },
+      canaryUrl: `https://ca-web-test---canary.${domain.join(".")}`,
+      labelUrls: { canary: `https://ca-web-test---canary.${domain.join(".")}`, stable: `https://ca-web-test---stable.${domain.join(".")}` },
+      canaryRevision: "ca-web-test--v2",
+      weights: { "ca-web-test--v1": 90, "ca-web-test--v2": 10 },
     });
   });
 
   it("leaves the rest of the public topology as the public example builds it", async () => {
-    const canary = await run(CANARY, { canaryWeight: "25", stableRevision: "ca-web--v1", revisionSuffix: "v2" });
+    const canary = await run(CANARY, { canaryWeight: "25", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" });
     const baseline = await run(PUBLIC, {});
     const shape = (recording: Recording) =>
       recording.resources.map((resource) => ({
@@ -100,7 +100,7 @@ describe("the canary example", () => {
   });
 
   it("registers the same topology in a preview, where the app's configuration and template are not yet known", async () => {
-    const config = { canaryWeight: "10", stableRevision: "ca-web--v1", revisionSuffix: "v2" };
+    const config = { canaryWeight: "10", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" };
     const preview = await run(CANARY, config, true);
     const update = await run(CANARY, config);
     expect(preview.typeCounts()).toEqual(update.typeCounts());
@@ -109,25 +109,25 @@ describe("the canary example", () => {
     // They hold the environment id and the image digest, so the whole objects are unknown, as in `pulumi preview`.
     expect(app.wireInputs.configuration).toBe(pulumi.runtime.unknownValue);
     expect(app.wireInputs.template).toBe(pulumi.runtime.unknownValue);
-    expect(app.inputs.containerAppName).toBe("ca-web");
+    expect(app.inputs.containerAppName).toBe("ca-web-test");
   });
 
   it.each([
     [
       "promotes fully while keeping the stable revision active at 0%",
-      { canaryWeight: "100", stableRevision: "ca-web--v1", revisionSuffix: "v2" },
+      { canaryWeight: "100", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" },
       [
-        { revisionName: "ca-web--v1", weight: 0, label: "stable" },
-        { revisionName: "ca-web--v2", weight: 100, label: "canary" },
+        { revisionName: "ca-web-test--v1", weight: 0, label: "stable" },
+        { revisionName: "ca-web-test--v2", weight: 100, label: "canary" },
       ],
     ],
-    ["serves only the new revision once the stable entry is dropped", { canaryWeight: "100", revisionSuffix: "v2" }, [{ revisionName: "ca-web--v2", weight: 100, label: "canary" }]],
+    ["serves only the new revision once the stable entry is dropped", { canaryWeight: "100", revisionSuffix: "v2" }, [{ revisionName: "ca-web-test--v2", weight: 100, label: "canary" }]],
     [
       "rolls back by sending everything to the stable revision",
-      { canaryWeight: "0", stableRevision: "ca-web--v1", revisionSuffix: "v2" },
+      { canaryWeight: "0", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" },
       [
-        { revisionName: "ca-web--v1", weight: 100, label: "stable" },
-        { revisionName: "ca-web--v2", weight: 0, label: "canary" },
+        { revisionName: "ca-web-test--v1", weight: 100, label: "stable" },
+        { revisionName: "ca-web-test--v2", weight: 0, label: "canary" },
       ],
     ],
   ])("%s", async (_stage, config, traffic) => {
@@ -140,39 +140,39 @@ describe("the canary example", () => {
   });
 
   it("releases a given image by digest instead of building the bundled service", async () => {
-    const recording = await run(CANARY, { canaryWeight: "10", stableRevision: "ca-web--v1", revisionSuffix: "v2", image: DIGEST_REF });
+    const recording = await run(CANARY, { canaryWeight: "10", stableRevision: "ca-web-test--v1", revisionSuffix: "v2", image: DIGEST_REF });
     expect(recording.ofType("docker-build:index:Image")).toEqual([]);
     expect(recording.one(CONTAINER_APP).inputs.template.containers[0].image).toBe(DIGEST_REF);
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
   it.each([
-    [{ canaryWeight: "150", stableRevision: "ca-web--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "150"; must be an integer from 0 to 100'],
-    [{ canaryWeight: "-5", stableRevision: "ca-web--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "-5"'],
-    [{ canaryWeight: "10.5", stableRevision: "ca-web--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "10.5"'],
-    [{ canaryWeight: "ten", stableRevision: "ca-web--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "ten"'],
-    [{ stableRevision: "ca-web--v1", revisionSuffix: "v2" }, "Invalid stack config `aca-canary:canaryWeight`: not set; must be an integer from 0 to 100"],
+    [{ canaryWeight: "150", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "150"; must be an integer from 0 to 100'],
+    [{ canaryWeight: "-5", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "-5"'],
+    [{ canaryWeight: "10.5", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "10.5"'],
+    [{ canaryWeight: "ten", stableRevision: "ca-web-test--v1", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:canaryWeight`: "ten"'],
+    [{ stableRevision: "ca-web-test--v1", revisionSuffix: "v2" }, "Invalid stack config `aca-canary:canaryWeight`: not set; must be an integer from 0 to 100"],
     [
       { canaryWeight: "10", revisionSuffix: "v2" },
       "Invalid stack config `aca-canary:stableRevision`: not set; is required while canaryWeight is below 100: the remaining 90% must go to the revision serving production now.",
     ],
     [{ canaryWeight: "0", revisionSuffix: "v2" }, "Invalid stack config `aca-canary:stableRevision`: not set; is required while canaryWeight is below 100"],
-    [{ canaryWeight: "10", stableRevision: "ca-web--v1" }, "Invalid stack config `aca-canary:revisionSuffix`: not set; is required"],
+    [{ canaryWeight: "10", stableRevision: "ca-web-test--v1" }, "Invalid stack config `aca-canary:revisionSuffix`: not set; is required"],
     [
-      { canaryWeight: "10", stableRevision: "ca-web--v1", revisionSuffix: "V2" },
+      { canaryWeight: "10", stableRevision: "ca-web-test--v1", revisionSuffix: "V2" },
       'Invalid stack config `aca-canary:revisionSuffix`: "V2"; must be 1-32 lowercase letters, digits and hyphens',
     ],
     [
       { canaryWeight: "10", stableRevision: "ca-api--v1", revisionSuffix: "v2" },
-      'Invalid stack config `aca-canary:stableRevision`: "ca-api--v1"; must be a revision of this app, `ca-web--<suffix>`.',
+      'Invalid stack config `aca-canary:stableRevision`: "ca-api--v1"; must be a revision of this app, `ca-web-test--<suffix>`.',
     ],
-    [{ canaryWeight: "10", stableRevision: "ca-web--", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:stableRevision`: "ca-web--"'],
+    [{ canaryWeight: "10", stableRevision: "ca-web-test--", revisionSuffix: "v2" }, 'Invalid stack config `aca-canary:stableRevision`: "ca-web-test--"'],
     [
-      { canaryWeight: "10", stableRevision: "ca-web--v2", revisionSuffix: "v2" },
-      'Invalid stack config `aca-canary:stableRevision`: "ca-web--v2"; must differ from the revision this deployment creates',
+      { canaryWeight: "10", stableRevision: "ca-web-test--v2", revisionSuffix: "v2" },
+      'Invalid stack config `aca-canary:stableRevision`: "ca-web-test--v2"; must differ from the revision this deployment creates',
     ],
     [
-      { canaryWeight: "10", stableRevision: "ca-web--v1", revisionSuffix: "v2", image: "myregistry.azurecr.io/web:latest" },
+      { canaryWeight: "10", stableRevision: "ca-web-test--v1", revisionSuffix: "v2", image: "myregistry.azurecr.io/web:latest" },
       'Invalid stack config `aca-canary:image`: "myregistry.azurecr.io/web:latest"; must be pinned by digest',
     ],
   ])("refuses %j before any cloud resource is registered", async (config, message) => {

@@ -18,6 +18,7 @@ const prefixes: Record<string, string> = {
   "Storage accounts": "storage-",
   Network: "network-",
   Observability: "appinsights-",
+  Reliability: "aca-",
   Authorization: "role-assignment-",
 };
 
@@ -51,7 +52,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(48);
+    expect(allPolicies).toHaveLength(49);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
@@ -60,6 +61,7 @@ describe("the pack's rules", () => {
       "storage-private-endpoint",
       "network-private-endpoint-dns-zone-group",
       "network-private-dns-zone-vnet-link",
+      "aca-zone-redundant-replicas",
     ]);
   });
 
