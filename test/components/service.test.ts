@@ -129,7 +129,7 @@ describe("ContainerAppService on a platform of the same program", () => {
       const { ContainerAppService } = await import("../../components/service");
       const platform = new ContainerAppsPlatform("team", {});
       new ContainerAppService("web", { platform, image: DIGEST_REF, names: { containerApp: "ca-shop" } });
-      new ContainerAppService("shop", { platform, image: DIGEST_REF, names: { containerApp: "CA-Shop".toLowerCase() } });
+      new ContainerAppService("shop", { platform, image: DIGEST_REF, names: { containerApp: "ca-shop" } });
     });
     expect(error.message).toContain('Invalid `names.containerApp`: "ca-shop"; ContainerAppService web already uses this container app name');
   });
