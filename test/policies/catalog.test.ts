@@ -52,7 +52,7 @@ describe("the pack's rules", () => {
   });
 
   it("cover at least the rules the pack promises", () => {
-    expect(allPolicies).toHaveLength(49);
+    expect(allPolicies).toHaveLength(50);
     expect(ruleSummaries().filter((r) => r.kind === "stack").map((r) => r.name)).toEqual([
       "aca-registry-pull-role",
       "env-infrastructure-subnet",
