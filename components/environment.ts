@@ -20,6 +20,8 @@ export interface EnvironmentArgs {
    * ≥ /23 and not delegated.
    */
   readonly environmentKind?: EnvironmentKind;
+  /** Dedicated workload profiles next to Consumption (workload-profiles environments only). Default none. */
+  readonly dedicatedProfiles?: readonly DedicatedProfileSettings[];
   /** Log Analytics workspace customer id; console and system logs go there. */
   readonly logAnalyticsCustomerId: pulumi.Input<string>;
   /** Log Analytics workspace shared key (secret). */
@@ -44,6 +46,14 @@ export interface EnvironmentArgs {
   readonly zoneRedundant?: boolean;
   /** Tags for the environment. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A Dedicated workload profile as the environment takes it. */
+export interface DedicatedProfileSettings {
+  readonly name: string;
+  readonly workloadProfileType: string;
+  readonly minimumCount: number;
+  readonly maximumCount: number;
 }
 
 /** Validates the environment args; throws before anything is registered. */
@@ -75,7 +85,7 @@ export function createManagedEnvironment(name: string, args: EnvironmentArgs, op
       environmentName: args.environmentName,
       workloadProfiles:
         (args.environmentKind ?? "workload-profiles") === "workload-profiles"
-          ? [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }]
+          ? [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }, ...(args.dedicatedProfiles ?? []).map((profile) => ({ ...profile }))]
           : undefined,
       appLogsConfiguration: {
         destination: "log-analytics",

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
+import { claimAzureName } from "./nameClaims";
 import { checkName, generateName } from "./naming";
-import { checkAddressPrefixes, createPrivateNetwork } from "./network";
-import { PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
-import { PublicContainerAppNames, resolvePublicContainerAppNames } from "./publicContainerApp";
+import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ExistingNetwork, ImagePush, PrivateNetworkSettings, checkPlatformArgs, claimPlatformNames, plannedPlatform, uniqueSeedOf } from "./platform";
+import { PrivateLink, createPrivateLink } from "./privateEndpoints";
+import { PublicContainerAppNames } from "./publicContainerApp";
+import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames } from "./service";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
-import { CONTAINER_APPS_DELEGATION, ENVIRONMENT_KINDS, SubnetPlan, overlaps, parseCidr, validateSubnetPlan } from "./subnets";
-import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, createTopologyFoundation, deployTopologyApp, uniqueSeedOf } from "./topology";
-import { ValidationError, checkOneOf } from "./validation";
+import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
+import { ValidationError } from "./validation";
 
 /** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
 export interface PrivateContainerAppNames extends PublicContainerAppNames {
@@ -21,52 +21,6 @@ export interface PrivateContainerAppNames extends PublicContainerAppNames {
   readonly virtualNetwork?: string;
 }
 
-/** The VNet this component creates. Every range is checked before anything is registered. */
-export interface PrivateNetworkSettings {
-  /** The VNet's address space. Default `["10.0.0.0/16"]`. */
-  readonly addressSpace?: readonly string[];
-  /**
-   * The environment's infrastructure subnet: for a workload-profiles environment /27 or larger, delegated to
-   * Microsoft.App/environments; for a consumption-only one /23 or larger, not delegated. Default
-   * `"10.0.0.0/23"`, which suits both (and leaves the Consumption profile room to scale out).
-   */
-  readonly infrastructureSubnetPrefix?: string;
-  /** The private endpoints subnet, /28 or larger. Default `"10.0.2.0/24"`. */
-  readonly privateEndpointsSubnetPrefix?: string;
-  /**
-   * Sources the infrastructure NSG lets reach the environment on 80/443: IP addresses, CIDR ranges or
-   * service tags (each tag becomes a rule of its own, as Azure takes tags only one per rule). Default
-   * `["VirtualNetwork"]`.
-   */
-  readonly clientAddressPrefixes?: readonly string[];
-  /** Sources the endpoints NSG lets reach the private endpoints on 443, as `clientAddressPrefixes`. Default `["VirtualNetwork"]`. */
-  readonly privateEndpointClientPrefixes?: readonly string[];
-}
-
-/**
- * A VNet and subnets that exist already (a landing zone's spoke), by id: none are created and no NSG is
- * attached (the owner of the subnets owns their NSGs). Declare the ranges and delegation to have them
- * checked before deployment; what is not declared cannot be checked until Azure answers.
- */
-export interface ExistingNetwork {
-  readonly virtualNetworkId: pulumi.Input<string>;
-  /**
-   * Workload-profiles environment: /27 or larger, delegated to Microsoft.App/environments. Consumption-only
-   * environment: /23 or larger, not delegated.
-   */
-  readonly infrastructureSubnetId: pulumi.Input<string>;
-  /** /28 or larger, not delegated. */
-  readonly privateEndpointsSubnetId: pulumi.Input<string>;
-  /** The VNet's address space, if declared. */
-  readonly addressSpace?: readonly string[];
-  /** The infrastructure subnet's range, if declared. */
-  readonly infrastructureSubnetPrefix?: string;
-  /** The service the infrastructure subnet is delegated to, if declared; `null` declares "not delegated". */
-  readonly infrastructureSubnetDelegation?: string | null;
-  /** The endpoints subnet's range, if declared. */
-  readonly privateEndpointsSubnetPrefix?: string;
-}
-
 /** Private DNS zones owned elsewhere (a hub): given zones are used as they are and none are created. */
 export interface PrivateDnsZoneIds {
   /** Zone `privatelink.azurecr.io`. */
@@ -75,6 +29,8 @@ export interface PrivateDnsZoneIds {
   readonly vault?: pulumi.Input<string>;
   /** Zone `privatelink.blob.core.windows.net`. */
   readonly blob?: pulumi.Input<string>;
+  /** The zone named after the internal environment's default domain; the `*` record is written into it. */
+  readonly environment?: pulumi.Input<string>;
 }
 
 /** A secret the app reads from the component's Key Vault through its identity. */
@@ -91,18 +47,6 @@ export interface PrivateSecretArgs {
    */
   readonly value?: pulumi.Input<string>;
 }
-
-/**
- * How the image reaches a registry whose public network access is off. There is no third way: the admin
- * user stays off.
- */
-export type ImagePush =
-  /** The deployment runs on an agent inside the VNet (or one peered to it) and pushes over the private endpoint. */
-  | "inside-network"
-  /** The registry's public endpoint is opened to `deployerIpAddress` alone; every other address is denied. */
-  | "allow-listed-ip";
-
-export const IMAGE_PUSH_CHOICES: readonly ImagePush[] = ["inside-network", "allow-listed-ip"];
 
 export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
@@ -153,120 +97,111 @@ export interface PrivateContainerAppArgs extends ContainerAppTopologyArgs {
   /** The blob container the app gets (as AZURE_STORAGE_CONTAINER). Default "data". */
   readonly blobContainerName?: string;
   /** Secrets read from the component's Key Vault as Key Vault references. Default none. */
-  readonly secrets?: readonly PrivateSecretArgs[];
+  readonly secrets?: PrivateSecretArgs[];
 }
 
-/** The defaults of the created VNet. */
-export const DEFAULT_NETWORK = {
-  addressSpace: ["10.0.0.0/16"],
-  infrastructureSubnetPrefix: "10.0.0.0/23",
-  privateEndpointsSubnetPrefix: "10.0.2.0/24",
-} as const;
+/** Private endpoint ids by service. */
+export interface PrivateEndpointIds {
+  registry: string;
+  vault: string;
+  blob: string;
+}
 
-/** The Azure names a PrivateContainerApp uses: the public ones plus vault, storage account and VNet. */
-export function resolvePrivateContainerAppNames(
-  name: string,
-  args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">,
-  uniqueSeed: string,
-  stack: string = pulumi.getStack(),
-) {
+/** Private DNS zone ids by service, plus the internal environment's own zone. */
+export interface PrivateZoneIds {
+  registry: string;
+  vault: string;
+  blob: string;
+  environment?: string;
+}
+
+/** The Azure names a PrivateContainerApp adds to the platform's and the service's: vault and storage account. */
+export function resolvePrivateDataNames(name: string, args: Pick<PrivateContainerAppArgs, "namePrefix" | "names">) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
+  const uniqueSeed = uniqueSeedOf(name);
   const resolved = {
-    ...resolvePublicContainerAppNames(name, args, uniqueSeed, stack),
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
-    virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
   checkName("keyVault", "names.keyVault", resolved.keyVault);
   checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
-  checkName("virtualNetwork", "names.virtualNetwork", resolved.virtualNetwork);
   return resolved;
 }
 
-/**
- * The subnet plan the args describe: the created VNet's ranges (defaults filled in, the infrastructure
- * subnet delegated as the environment kind needs), or what was declared of an existing one. Throws a
- * ValidationError on `network` and `existingNetwork` together, or an unknown `environmentKind`.
- */
-export function subnetPlanOf(args: Pick<PrivateContainerAppArgs, "network" | "existingNetwork" | "environmentKind">): SubnetPlan {
-  if (args.network !== undefined && args.existingNetwork !== undefined) {
-    throw new ValidationError("network+existingNetwork", "both set", "only one of `network` or `existingNetwork` may be set");
-  }
-  const environmentKind = args.environmentKind ?? "workload-profiles";
-  checkOneOf("environmentKind", environmentKind, ENVIRONMENT_KINDS);
-  const existing = args.existingNetwork;
-  if (existing) {
-    return {
-      environmentKind,
-      addressSpace: existing.addressSpace ? { field: "existingNetwork.addressSpace", prefixes: existing.addressSpace } : undefined,
-      infrastructure:
-        existing.infrastructureSubnetPrefix !== undefined
-          ? {
-              field: "existingNetwork.infrastructureSubnetPrefix",
-              addressPrefix: existing.infrastructureSubnetPrefix,
-              delegationField: "existingNetwork.infrastructureSubnetDelegation",
-              delegation: existing.infrastructureSubnetDelegation ?? undefined,
-              delegationUnknown: existing.infrastructureSubnetDelegation === undefined,
-            }
-          : undefined,
-      privateEndpoints:
-        existing.privateEndpointsSubnetPrefix !== undefined
-          ? { field: "existingNetwork.privateEndpointsSubnetPrefix", addressPrefix: existing.privateEndpointsSubnetPrefix }
-          : undefined,
-    };
-  }
-  const settings = args.network ?? {};
+/** The platform half of a PrivateContainerApp's args: private mode, Premium registry, hub zones. */
+export function privatePlatformArgs(args: PrivateContainerAppArgs): ContainerAppsPlatformArgs {
+  const names = args.names ?? {};
   return {
-    environmentKind,
-    addressSpace: { field: "network.addressSpace", prefixes: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace },
-    infrastructure: {
-      field: "network.infrastructureSubnetPrefix",
-      addressPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
-      delegation: environmentKind === "workload-profiles" ? CONTAINER_APPS_DELEGATION : undefined,
+    namePrefix: args.namePrefix,
+    names: {
+      resourceGroup: names.resourceGroup,
+      registry: names.registry,
+      logAnalyticsWorkspace: names.logAnalyticsWorkspace,
+      appInsights: names.appInsights,
+      environment: names.environment,
+      virtualNetwork: names.virtualNetwork,
     },
-    privateEndpoints: {
-      field: "network.privateEndpointsSubnetPrefix",
-      addressPrefix: settings.privateEndpointsSubnetPrefix ?? DEFAULT_NETWORK.privateEndpointsSubnetPrefix,
+    resourceGroupName: args.resourceGroupName,
+    location: args.location,
+    tags: args.tags,
+    logRetentionInDays: args.logRetentionInDays,
+    registrySku: "Premium",
+    environmentKind: args.environmentKind,
+    peerTrafficEncryption: true,
+    zoneRedundant: args.zoneRedundant ?? true,
+    privateNetwork: {
+      network: args.network,
+      existingNetwork: args.existingNetwork,
+      privateDnsZoneIds: { registry: args.privateDnsZoneIds?.registry, environment: args.privateDnsZoneIds?.environment },
+      internal: args.internal ?? true,
+      imagePush: args.imagePush,
+      deployerIpAddress: args.deployerIpAddress,
     },
   };
 }
 
-/** Addresses a registry firewall never sees as a client's source (RFC 1918, loopback, link-local). */
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"];
+/** The variables the component sets itself on top of the service's. */
+const DATA_ENV = ["AZURE_KEY_VAULT_URI", "AZURE_STORAGE_BLOB_ENDPOINT", "AZURE_STORAGE_CONTAINER"] as const;
 
-/** Checks the image-push choice: explicit, and the deployer's address only where it is used. */
-export function checkImagePush(imagePush: string, deployerIpAddress: string | undefined): void {
-  checkOneOf("imagePush", imagePush as ImagePush, IMAGE_PUSH_CHOICES);
-  if (imagePush === "allow-listed-ip") {
-    if (deployerIpAddress === undefined) {
-      throw new ValidationError(
-        "deployerIpAddress",
-        undefined,
-        'imagePush "allow-listed-ip" needs the deployer\'s public IPv4 address or range to let through the registry firewall',
-      );
-    }
-    let range;
-    try {
-      range = parseCidr("deployerIpAddress", deployerIpAddress.includes("/") ? deployerIpAddress : `${deployerIpAddress}/32`);
-    } catch {
-      throw new ValidationError("deployerIpAddress", deployerIpAddress, "must be an IPv4 address (203.0.113.7) or CIDR range (203.0.113.0/29)");
-    }
-    const privateRange = PRIVATE_RANGES.find((candidate) => overlaps(parseCidr("private", candidate), range));
-    if (privateRange) {
-      throw new ValidationError(
-        "deployerIpAddress",
-        deployerIpAddress,
-        `overlaps the private range ${privateRange}; the registry firewall sees the deployer's public address, so give that one`,
-      );
-    }
-  } else if (deployerIpAddress !== undefined) {
-    throw new ValidationError(
-      "deployerIpAddress",
-      deployerIpAddress,
-      'is used only with imagePush "allow-listed-ip"; with "inside-network" the registry admits no public address',
-    );
-  }
+/** The service half of a PrivateContainerApp's args, on `platform`, reading from the vault and the account. */
+export function privateServiceArgs(
+  args: PrivateContainerAppArgs,
+  platform: ContainerAppServiceArgs["platform"],
+  data: { keyVaultId: pulumi.Input<string>; storageAccountId: pulumi.Input<string>; vaultUri: pulumi.Input<string>; blobEndpoint: pulumi.Input<string> },
+): ContainerAppServiceArgs {
+  const names = args.names ?? {};
+  const blobContainerName = args.blobContainerName ?? "data";
+  return {
+    ...serviceSettingsOf(args),
+    platform,
+    namePrefix: args.namePrefix,
+    names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository },
+    tags: args.tags,
+    ingress: args.externalIngress ? "external" : "internal",
+    image: args.image,
+    pullRegistries: args.pullRegistries,
+    appPath: args.appPath,
+    dockerfile: args.dockerfile,
+    buildArgs: args.buildArgs,
+    buildOnPreview: args.buildOnPreview,
+    imageTag: args.imageTag,
+    secrets: (args.secrets ?? []).map((secret) => ({
+      name: secret.name,
+      env: secret.env,
+      keyVaultUrl: secretUrl(data.vaultUri, secret.vaultSecretName ?? secret.name),
+    })),
+    keyVaultIds: [data.keyVaultId],
+    storageAccountIds: [data.storageAccountId],
+    env: {
+      AZURE_KEY_VAULT_URI: data.vaultUri,
+      AZURE_STORAGE_BLOB_ENDPOINT: data.blobEndpoint,
+      AZURE_STORAGE_CONTAINER: blobContainerName,
+      ...args.env,
+    },
+    serviceName: args.serviceName,
+    serviceVersion: args.serviceVersion,
+  };
 }
 
 /** Checks the vault-side names of the secrets: valid, and each written value under a name of its own. */
@@ -283,139 +218,120 @@ function checkPrivateSecrets(secrets: readonly PrivateSecretArgs[]): void {
   });
 }
 
+/** A well-formed stand-in for what is known only once the vault exists, so the service's checks can run first. */
+const PLACEHOLDER_DATA = {
+  keyVaultId: "",
+  storageAccountId: "",
+  vaultUri: "https://placeholder.vault.azure.net/",
+  blobEndpoint: "https://placeholder.blob.core.windows.net/",
+};
+
 /**
- * The private Azure Container Apps topology in one resource: a VNet (or an existing one) with an
- * infrastructure subnet and a private-endpoints subnet under NSGs; an internal, VNet-integrated environment
- * with public access off, peer-traffic encryption, logs and the managed OpenTelemetry agent, and a private
- * DNS zone for its default domain; a Premium registry, a Key Vault and a blob storage account, each reached
- * only through a private endpoint whose DNS zone is linked to the VNet; a user-assigned identity holding
- * AcrPull, Key Vault Secrets User and Storage Blob Data Contributor, each on its own resource, before the
- * app exists; and the app with internal ingress reading its secrets as Key Vault references.
+ * The private Azure Container Apps topology in one resource: one `ContainerAppsPlatform` in private mode (a
+ * VNet, or an existing one, with an infrastructure subnet and a private-endpoints subnet under NSGs; an
+ * internal, VNet-integrated environment with public access off, peer-traffic encryption, logs, the managed
+ * OpenTelemetry agent and a private DNS zone for its default domain; a Premium registry reached through a
+ * private endpoint), a Key Vault and a blob storage account each reached only through a private endpoint
+ * whose DNS zone is linked to the VNet, and one `ContainerAppService`: a user-assigned identity holding
+ * AcrPull, Key Vault Secrets User and Storage Blob Data Contributor, each on its own resource, before the app
+ * exists, and the app with internal ingress reading its secrets as Key Vault references.
  */
-export class PrivateContainerApp extends ContainerAppTopology {
+export class PrivateContainerApp extends pulumi.ComponentResource {
+  /** `https://<fqdn>`; it resolves only where the environment's zone is visible. */
+  readonly url: pulumi.Output<string>;
+  /** The app's ingress host name. */
+  readonly fqdn: pulumi.Output<string>;
+  /** The container app's Azure name. */
+  readonly containerAppName: pulumi.Output<string>;
+  /** Resource id of the container app. */
+  readonly containerAppId: pulumi.Output<string>;
+  /** The newest revision's name. */
+  readonly latestRevisionName: pulumi.Output<string>;
+  /** The image the app runs, `<registry>/<repository>@sha256:…`. */
+  readonly imageRef: pulumi.Output<string>;
+  /** The registry's login server, `<name>.azurecr.io`. */
+  readonly registryLoginServer: pulumi.Output<string>;
+  /** Resource id of the user-assigned identity (image pulls, Key Vault and blob access). */
+  readonly identityId: pulumi.Output<string>;
+  /** Principal (object) id of the user-assigned identity, for more role grants. */
+  readonly identityPrincipalId: pulumi.Output<string>;
+  /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
+  readonly identityClientId: pulumi.Output<string>;
+  /** Principal id of the app's system-assigned identity, for its own data access. */
+  readonly appPrincipalId: pulumi.Output<string>;
+  /** Resource id of the managed environment. */
+  readonly environmentId: pulumi.Output<string>;
+  /** Resource id of the Log Analytics workspace. */
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  /** App Insights connection string, secret. */
+  readonly appInsightsConnectionString: pulumi.Output<string>;
+  /** The resource group everything is in. */
+  readonly resourceGroupName: pulumi.Output<string>;
   /** The environment's private IP (internal) or public IP (external). */
   readonly environmentStaticIp: pulumi.Output<string>;
+  /** The environment's default domain; apps are `<app>.<defaultDomain>`. */
   readonly environmentDefaultDomain: pulumi.Output<string>;
+  /** Resource id of the VNet. */
   readonly virtualNetworkId: pulumi.Output<string>;
+  /** Resource id of the environment's infrastructure subnet. */
   readonly infrastructureSubnetId: pulumi.Output<string>;
+  /** Resource id of the private endpoints subnet. */
   readonly privateEndpointsSubnetId: pulumi.Output<string>;
   /** Private endpoint ids by service. */
-  readonly privateEndpointIds: pulumi.Output<{ registry: string; vault: string; blob: string }>;
+  readonly privateEndpointIds: pulumi.Output<PrivateEndpointIds>;
   /** Private DNS zone ids by service, plus the environment's own zone when it is internal. */
-  readonly privateDnsZoneIds: pulumi.Output<{ registry: string; vault: string; blob: string; environment?: string }>;
+  readonly privateDnsZoneIds: pulumi.Output<PrivateZoneIds>;
+  /** The Key Vault's Azure name. */
   readonly keyVaultName: pulumi.Output<string>;
   /** `https://<vault>.vault.azure.net/`. */
   readonly vaultUri: pulumi.Output<string>;
+  /** The storage account's Azure name. */
   readonly storageAccountName: pulumi.Output<string>;
   /** `https://<account>.blob.core.windows.net/`. */
   readonly blobEndpoint: pulumi.Output<string>;
 
-  constructor(name: string, args: PrivateContainerAppArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(name: string, args: PrivateContainerAppArgs = {}, opts: ContainerAppTopologyOptions = {}) {
     // Everything is checked before the component or any child is registered.
-    const names = resolvePrivateContainerAppNames(name, args, uniqueSeedOf(name));
-    const environmentKind = args.environmentKind ?? "workload-profiles";
-    validateSubnetPlan(subnetPlanOf(args));
-    if (args.network?.clientAddressPrefixes) checkAddressPrefixes("network.clientAddressPrefixes", args.network.clientAddressPrefixes);
-    if (args.network?.privateEndpointClientPrefixes) {
-      checkAddressPrefixes("network.privateEndpointClientPrefixes", args.network.privateEndpointClientPrefixes);
-    }
-    const imagePush = args.imagePush ?? (args.deployerIpAddress !== undefined ? "allow-listed-ip" : "inside-network");
-    checkImagePush(imagePush, args.deployerIpAddress);
+    const platformArgs = privatePlatformArgs(args);
+    const checkedPlatform = checkPlatformArgs(name, platformArgs);
+    const dataNames = resolvePrivateDataNames(name, args);
     checkSoftDeleteRetention("softDeleteRetentionInDays", args.softDeleteRetentionInDays ?? 90);
     checkStorageSku("storageSku", args.storageSku ?? "Standard_ZRS");
     const blobContainerName = args.blobContainerName ?? "data";
     checkContainerName("blobContainerName", blobContainerName);
     const secrets = args.secrets ?? [];
     checkPrivateSecrets(secrets);
-    const allowedIpRanges = imagePush === "allow-listed-ip" ? [args.deployerIpAddress!] : [];
-    // The vault's URI is not known yet; a well-formed stand-in lets the shared check judge names and env clashes.
-    const placeholderUrl = "https://placeholder.vault.azure.net/secrets/placeholder";
-    const checked = checkTopologyArgs(args, names, {
-      external: args.externalIngress ?? false,
-      registry: { sku: "Premium", allowedIpRanges },
-      secrets: secrets.map((secret) => ({ name: secret.name, env: secret.env, keyVaultUrl: placeholderUrl })),
-      reservedEnv: PLATFORM_ENV_PLACEHOLDERS,
-      zoneRedundant: args.zoneRedundant ?? true,
-    });
-    const { tags } = checked;
-    const internal = args.internal ?? true;
-
-    super("aca:index:PrivateContainerApp", name, opts);
-    const child = { parent: this };
-    // Premium: private endpoints need it. Public access stays off unless the push is allow-listed, and then
-    // only the deployer's address gets through the firewall.
-    const foundation = createTopologyFoundation(
-      name,
-      {
-        args,
-        names,
-        checked,
-        registry: { sku: "Premium", publicNetworkAccess: imagePush === "allow-listed-ip" ? "Enabled" : "Disabled", allowedIpRanges },
-      },
-      child,
-    );
-    const { placement, registry, identity } = foundation;
-    const { resourceGroupName } = placement;
-
-    let virtualNetworkId: pulumi.Output<string>;
-    let infrastructureSubnetId: pulumi.Output<string>;
-    let privateEndpointsSubnetId: pulumi.Output<string>;
-    if (args.existingNetwork) {
-      virtualNetworkId = pulumi.output(args.existingNetwork.virtualNetworkId);
-      infrastructureSubnetId = pulumi.output(args.existingNetwork.infrastructureSubnetId);
-      privateEndpointsSubnetId = pulumi.output(args.existingNetwork.privateEndpointsSubnetId);
-    } else {
-      const settings = args.network ?? {};
-      const created = createPrivateNetwork(
-        name,
-        {
-          ...placement,
-          environmentKind,
-          addressSpace: settings.addressSpace ?? DEFAULT_NETWORK.addressSpace,
-          infrastructureSubnetPrefix: settings.infrastructureSubnetPrefix ?? DEFAULT_NETWORK.infrastructureSubnetPrefix,
-          privateEndpointsSubnetPrefix: settings.privateEndpointsSubnetPrefix ?? DEFAULT_NETWORK.privateEndpointsSubnetPrefix,
-          clientAddressPrefixes: settings.clientAddressPrefixes,
-          privateEndpointClientPrefixes: settings.privateEndpointClientPrefixes,
-          names: {
-            virtualNetwork: names.virtualNetwork,
-            infrastructureSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-infrastructure`),
-            privateEndpointsSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-private-endpoints`),
-          },
-        },
-        child,
-      );
-      virtualNetworkId = created.virtualNetwork.id;
-      infrastructureSubnetId = created.infrastructureSubnet.id;
-      privateEndpointsSubnetId = created.privateEndpointsSubnet.id;
+    const plannedArgs = privateServiceArgs(args, plannedPlatform(platformArgs, checkedPlatform), PLACEHOLDER_DATA);
+    const checkedService = checkServiceArgs(name, plannedArgs);
+    const userEnv = Object.keys(args.env ?? {});
+    const clash = DATA_ENV.find((variable) => userEnv.includes(variable) || secrets.some((secret) => secret.env === variable));
+    if (clash && secrets.some((secret) => secret.env === clash)) {
+      throw new ValidationError("secrets.env", clash, "is set by the component itself; give the secret another variable");
     }
+    claimPlatformNames(name, platformArgs, checkedPlatform);
+    claimServiceNames(name, plannedArgs, checkedService);
+    const claimant = `PrivateContainerApp ${name}`;
+    claimAzureName("key vault", "global", dataNames.keyVault, claimant, "names.keyVault");
+    claimAzureName("storage account", "global", dataNames.storageAccount, claimant, "names.storageAccount");
+
+    const { exchangeToken: _exchange, ...resourceOptions } = opts;
+    super("pulumi-aca:index:PrivateContainerApp", name, {}, upgradeOptions(name, "aca:index:PrivateContainerApp", resourceOptions));
+    const child = { parent: this };
+    const platform = new ContainerAppsPlatform(name, platformArgs, child);
+    const resourceGroupName = platform.resourceGroupName;
+    const tags = checkedPlatform.tags;
+    const placement = { resourceGroupName, location: platform.location, tags };
 
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
-    const vault = createKeyVault(
-      name,
-      { ...placement, vaultName: names.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection },
-      child,
-    );
-    const account = createStorageAccount(name, { ...placement, accountName: names.storageAccount, sku: args.storageSku }, child);
+    const vault = createKeyVault(name, { ...placement, vaultName: dataNames.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
+    const account = createStorageAccount(name, { ...placement, accountName: dataNames.storageAccount, sku: args.storageSku }, child);
     const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
 
-    // Each role on its own resource, never the group; all held before the app is created (AcrPull comes with the foundation).
-    const grants = [
-      grantRole(
-        `${name}-kv-secrets-user`,
-        { principalId: identity.principalId, roleDefinitionId: ROLE_DEFINITION_IDS.KeyVaultSecretsUser, scope: vault.id },
-        child,
-      ),
-      grantRole(
-        `${name}-blob-contributor`,
-        { principalId: identity.principalId, roleDefinitionId: ROLE_DEFINITION_IDS.StorageBlobDataContributor, scope: account.id },
-        child,
-      ),
-    ];
-
+    const virtualNetworkId = platform.virtualNetworkId.apply((id) => id!);
+    const privateEndpointsSubnetId = platform.privateEndpointsSubnetId.apply((id) => id!);
     const linkArgs = { ...placement, subnetId: privateEndpointsSubnetId, virtualNetworkId };
     const zones = args.privateDnsZoneIds ?? {};
-    const links: Record<"registry" | "vault" | "blob", PrivateLink> = {
-      registry: createPrivateLink(`${name}-acr`, { ...linkArgs, service: "registry", targetResourceId: registry.id, privateDnsZoneId: zones.registry }, child),
+    const links: Record<"vault" | "blob", PrivateLink> = {
       vault: createPrivateLink(`${name}-kv`, { ...linkArgs, service: "vault", targetResourceId: vault.id, privateDnsZoneId: zones.vault }, child),
       blob: createPrivateLink(`${name}-st`, { ...linkArgs, service: "blob", targetResourceId: account.id, privateDnsZoneId: zones.blob }, child),
     };
@@ -432,67 +348,45 @@ export class PrivateContainerApp extends ContainerAppTopology {
             ),
           ],
     );
-
-    // Inside the network the push goes through the private endpoint, so it waits until the endpoint and its
-    // DNS records exist (the login server resolves to the private address only then).
-    const pushServer =
-      imagePush === "inside-network"
-        ? pulumi
-            .all([registry.loginServer, ...links.registry.readiness.map((resource) => resource.id)])
-            .apply(([server]) => server as string)
-        : undefined;
     const blobEndpoint = account.primaryEndpoints.apply((endpoints) => endpoints.blob);
-    const topology = deployTopologyApp(
+    const service = new ContainerAppService(
       name,
-      foundation,
+      privateServiceArgs(args, platform, { keyVaultId: vault.id, storageAccountId: account.id, vaultUri, blobEndpoint }),
       {
-        args,
-        names,
-        app: checked.app,
-        pushServer,
-        environment: {
-          vnet: { infrastructureSubnetId, internal },
-          publicNetworkAccess: internal ? "Disabled" : "Enabled",
-          peerTrafficEncryption: true,
-          zoneRedundant: args.zoneRedundant ?? true,
-        },
-        secrets: secrets.map((secret) => ({
-          name: secret.name,
-          env: secret.env,
-          keyVaultUrl: secretUrl(vaultUri, secret.vaultSecretName ?? secret.name),
-        })),
-        dependsOn: [...grants, ...links.registry.readiness, ...links.vault.readiness, ...links.blob.readiness, ...writtenSecrets, container],
-        env: {
-          // The SDKs' DefaultAzureCredential picks the user-assigned identity by its client id.
-          AZURE_CLIENT_ID: identity.clientId,
-          AZURE_KEY_VAULT_URI: vaultUri,
-          AZURE_STORAGE_BLOB_ENDPOINT: blobEndpoint,
-          AZURE_STORAGE_CONTAINER: blobContainerName,
-        },
+        parent: this,
+        // The app reaches its vault and account by name only once their endpoints and DNS exist.
+        dependsOn: [...links.vault.readiness, ...links.blob.readiness, ...writtenSecrets, container],
+        exchangeToken: exchangeTokenOf(args, opts),
       },
-      child,
     );
-    const { environment } = topology;
-    const environmentDns = internal
-      ? createEnvironmentDns(
-          `${name}-env`,
-          { resourceGroupName, defaultDomain: environment.defaultDomain, staticIp: environment.staticIp, virtualNetworkId, tags },
-          child,
-        )
-      : undefined;
 
-    this.environmentStaticIp = environment.staticIp;
-    this.environmentDefaultDomain = environment.defaultDomain;
+    this.url = service.url;
+    this.fqdn = service.fqdn;
+    this.containerAppName = service.containerAppName;
+    this.containerAppId = service.containerAppId;
+    this.latestRevisionName = service.latestRevisionName;
+    this.imageRef = service.imageRef;
+    this.registryLoginServer = platform.registryLoginServer;
+    this.identityId = service.identityId;
+    this.identityPrincipalId = service.identityPrincipalId;
+    this.identityClientId = service.identityClientId;
+    this.appPrincipalId = service.appPrincipalId;
+    this.environmentId = platform.environmentId;
+    this.logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
+    this.appInsightsConnectionString = platform.appInsightsConnectionString;
+    this.resourceGroupName = platform.resourceGroupName;
+    this.environmentStaticIp = platform.environmentStaticIp;
+    this.environmentDefaultDomain = platform.environmentDefaultDomain;
     this.virtualNetworkId = virtualNetworkId;
-    this.infrastructureSubnetId = infrastructureSubnetId;
+    this.infrastructureSubnetId = platform.infrastructureSubnetId.apply((id) => id!);
     this.privateEndpointsSubnetId = privateEndpointsSubnetId;
     this.privateEndpointIds = pulumi
-      .all([links.registry.endpoint.id, links.vault.endpoint.id, links.blob.endpoint.id])
-      .apply(([registryEndpoint, vaultEndpoint, blobEndpointId]) => ({ registry: registryEndpoint, vault: vaultEndpoint, blob: blobEndpointId }));
+      .all([platform.registryPrivateEndpointId, links.vault.endpoint.id, links.blob.endpoint.id])
+      .apply(([registryEndpoint, vaultEndpoint, blobEndpointId]) => ({ registry: registryEndpoint!, vault: vaultEndpoint, blob: blobEndpointId }));
     this.privateDnsZoneIds = pulumi
-      .all([links.registry.privateDnsZoneId, links.vault.privateDnsZoneId, links.blob.privateDnsZoneId, environmentDns?.zone.id])
+      .all([platform.registryPrivateDnsZoneId, links.vault.privateDnsZoneId, links.blob.privateDnsZoneId, platform.environmentPrivateDnsZoneId])
       .apply(([registryZone, vaultZone, blobZone, environmentZone]) => ({
-        registry: registryZone,
+        registry: registryZone!,
         vault: vaultZone,
         blob: blobZone,
         ...(environmentZone !== undefined ? { environment: environmentZone } : {}),
@@ -501,7 +395,22 @@ export class PrivateContainerApp extends ContainerAppTopology {
     this.vaultUri = vaultUri;
     this.storageAccountName = account.name;
     this.blobEndpoint = blobEndpoint;
-    this.registerTopologyOutputs(topology, {
+    this.registerOutputs({
+      url: this.url,
+      fqdn: this.fqdn,
+      containerAppName: this.containerAppName,
+      containerAppId: this.containerAppId,
+      latestRevisionName: this.latestRevisionName,
+      imageRef: this.imageRef,
+      registryLoginServer: this.registryLoginServer,
+      identityId: this.identityId,
+      identityPrincipalId: this.identityPrincipalId,
+      identityClientId: this.identityClientId,
+      appPrincipalId: this.appPrincipalId,
+      environmentId: this.environmentId,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+      appInsightsConnectionString: this.appInsightsConnectionString,
+      resourceGroupName: this.resourceGroupName,
       environmentStaticIp: this.environmentStaticIp,
       environmentDefaultDomain: this.environmentDefaultDomain,
       virtualNetworkId: this.virtualNetworkId,
@@ -516,14 +425,3 @@ export class PrivateContainerApp extends ContainerAppTopology {
     });
   }
 }
-
-/** The variables the component sets itself, so user `env` names are checked against them up front. */
-const PLATFORM_ENV_PLACEHOLDERS: Record<string, string> = {
-  PORT: "",
-  OTEL_SERVICE_NAME: "",
-  SERVICE_VERSION: "",
-  AZURE_CLIENT_ID: "",
-  AZURE_KEY_VAULT_URI: "",
-  AZURE_STORAGE_BLOB_ENDPOINT: "",
-  AZURE_STORAGE_CONTAINER: "",
-};

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KeyVaultSecretArgs } from "./containerApp";
-import { checkName, generateName } from "./naming";
-import { RegistrySku } from "./registry";
-import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, createTopologyFoundation, deployTopologyApp, uniqueSeedOf } from "./topology";
+import type { KeyVaultSecretArgs } from "./containerApp";
+import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform, resolvePlatformNames, uniqueSeedOf } from "./platform";
+import type { RegistrySku } from "./registry";
+import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames, resolveServiceNames } from "./service";
+import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
 
 /**
  * Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix
@@ -11,84 +12,192 @@ import { ContainerAppTopology, ContainerAppTopologyArgs, checkTopologyArgs, crea
  */
 export interface PublicContainerAppNames {
   /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
-  readonly resourceGroup?: string;
+  resourceGroup?: string;
   /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
-  readonly registry?: string;
+  registry?: string;
   /** User-assigned identity. Default `id-<prefix>-<stack>`. */
-  readonly identity?: string;
+  identity?: string;
   /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
-  readonly logAnalyticsWorkspace?: string;
+  logAnalyticsWorkspace?: string;
   /** Application Insights. Default `appi-<prefix>-<stack>`. */
-  readonly appInsights?: string;
+  appInsights?: string;
   /** Managed environment. Default `cae-<prefix>-<stack>`. */
-  readonly environment?: string;
+  environment?: string;
   /** Container app. Default `ca-<prefix>-<stack>`. */
-  readonly containerApp?: string;
+  containerApp?: string;
   /** Image repository in the registry. Default `<prefix>`. */
-  readonly imageRepository?: string;
+  imageRepository?: string;
 }
 
 export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
-  readonly names?: PublicContainerAppNames;
+  names?: PublicContainerAppNames;
   /** Registry SKU. Default "Basic". */
-  readonly registrySku?: RegistrySku;
+  registrySku?: RegistrySku;
   /** Ingress open to the internet. Default true. */
-  readonly external?: boolean;
+  external?: boolean;
   /** Encrypt traffic between apps and replicas inside the environment. Default true. */
-  readonly peerTrafficEncryption?: boolean;
+  peerTrafficEncryption?: boolean;
   /**
    * Key Vault secret references, read through the user-assigned identity (grant it Key Vault Secrets User,
-   * see `identityPrincipalId`). Never inline values. Default none.
+   * see `identityPrincipalId`, or list the vault in `keyVaultIds`). Never inline values. Default none.
    */
-  readonly secrets?: readonly KeyVaultSecretArgs[];
+  secrets?: KeyVaultSecretArgs[];
+  /** Key Vaults (resource ids) the identity is granted Key Vault Secrets User on, before the app exists. Default none. */
+  keyVaultIds?: pulumi.Input<string>[];
 }
 
-/** The Azure names a PublicContainerApp uses: explicit ones validated, the rest generated. */
+/** The Azure names a PublicContainerApp uses: its platform's and its service's, explicit ones validated, the rest generated. */
 export function resolvePublicContainerAppNames(
   name: string,
   args: Pick<PublicContainerAppArgs, "namePrefix" | "names">,
-  uniqueSeed: string,
+  uniqueSeed: string = uniqueSeedOf(name),
   stack: string = pulumi.getStack(),
 ) {
-  const base = args.namePrefix ?? name;
+  const platform = resolvePlatformNames(name, publicPlatformArgs(args), stack, uniqueSeed);
   const names = args.names ?? {};
-  const resolved = {
-    resourceGroup: names.resourceGroup ?? generateName("resourceGroup", base, { stack }),
-    registry: names.registry ?? generateName("containerRegistry", base, { uniqueSeed }),
-    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
-    logAnalyticsWorkspace: names.logAnalyticsWorkspace ?? generateName("logAnalyticsWorkspace", base, { stack }),
-    appInsights: names.appInsights ?? generateName("applicationInsights", base, { stack }),
-    environment: names.environment ?? generateName("managedEnvironment", base, { stack }),
-    containerApp: names.containerApp ?? generateName("containerApp", base, { stack }),
-    imageRepository: names.imageRepository ?? generateName("imageRepository", base),
+  const service = resolveServiceNames(name, { namePrefix: args.namePrefix, names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository } }, stack);
+  return {
+    resourceGroup: platform.resourceGroup,
+    registry: platform.registry,
+    identity: service.identity,
+    logAnalyticsWorkspace: platform.logAnalyticsWorkspace,
+    appInsights: platform.appInsights,
+    environment: platform.environment,
+    containerApp: service.containerApp,
+    imageRepository: service.imageRepository,
   };
-  checkName("resourceGroup", "names.resourceGroup", resolved.resourceGroup);
-  return resolved;
+}
+
+/** The platform half of a PublicContainerApp's args. */
+export function publicPlatformArgs(args: Omit<PublicContainerAppArgs, "names"> & { names?: PublicContainerAppNames }): ContainerAppsPlatformArgs {
+  const names = args.names ?? {};
+  return {
+    namePrefix: args.namePrefix,
+    names: {
+      resourceGroup: names.resourceGroup,
+      registry: names.registry,
+      logAnalyticsWorkspace: names.logAnalyticsWorkspace,
+      appInsights: names.appInsights,
+      environment: names.environment,
+    },
+    resourceGroupName: args.resourceGroupName,
+    location: args.location,
+    tags: args.tags,
+    logRetentionInDays: args.logRetentionInDays,
+    registrySku: args.registrySku,
+    environmentKind: args.environmentKind,
+    peerTrafficEncryption: args.peerTrafficEncryption ?? true,
+  };
+}
+
+/** The service half of a PublicContainerApp's args, on `platform`. */
+export function publicServiceArgs(args: PublicContainerAppArgs, platform: ContainerAppServiceArgs["platform"]): ContainerAppServiceArgs {
+  const names = args.names ?? {};
+  return {
+    ...serviceSettingsOf(args),
+    platform,
+    namePrefix: args.namePrefix,
+    names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository },
+    tags: args.tags,
+    ingress: (args.external ?? true) ? "external" : "internal",
+    image: args.image,
+    pullRegistries: args.pullRegistries,
+    appPath: args.appPath,
+    dockerfile: args.dockerfile,
+    buildArgs: args.buildArgs,
+    buildOnPreview: args.buildOnPreview,
+    imageTag: args.imageTag,
+    secrets: args.secrets,
+    keyVaultIds: args.keyVaultIds,
+    serviceName: args.serviceName,
+    serviceVersion: args.serviceVersion,
+  };
 }
 
 /**
- * The public Azure Container Apps topology in one resource: resource group, Log Analytics and workspace-based
- * App Insights, a registry without admin user, a user-assigned identity holding AcrPull on the registry
- * before the app exists, the image built and pushed with an exchanged Entra token and run by digest, a
- * workload-profiles (or consumption-only) environment with the managed OpenTelemetry agent, and the
- * container app behind HTTPS.
+ * The public Azure Container Apps topology in one resource: one `ContainerAppsPlatform` (resource group, Log
+ * Analytics and workspace-based App Insights, a registry without admin user, a workload-profiles or
+ * consumption-only environment with the managed OpenTelemetry agent) and one `ContainerAppService` on it (a
+ * user-assigned identity holding AcrPull on the registry before the app exists, the image built and pushed
+ * with an exchanged Entra token and run by digest, and the container app behind HTTPS).
  */
-export class PublicContainerApp extends ContainerAppTopology {
-  constructor(name: string, args: PublicContainerAppArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
-    // Everything is checked before the component or any child is registered.
-    const names = resolvePublicContainerAppNames(name, args, uniqueSeedOf(name));
-    const checked = checkTopologyArgs(args, names, { external: args.external ?? true, registry: { sku: args.registrySku }, secrets: args.secrets });
+export class PublicContainerApp extends pulumi.ComponentResource {
+  /** `https://<fqdn>`. */
+  readonly url: pulumi.Output<string>;
+  /** The app's ingress host name. */
+  readonly fqdn: pulumi.Output<string>;
+  /** The container app's Azure name. */
+  readonly containerAppName: pulumi.Output<string>;
+  /** Resource id of the container app. */
+  readonly containerAppId: pulumi.Output<string>;
+  /** The newest revision's name. */
+  readonly latestRevisionName: pulumi.Output<string>;
+  /** The image the app runs, `<registry>/<repository>@sha256:…`. */
+  readonly imageRef: pulumi.Output<string>;
+  /** The registry's login server, `<name>.azurecr.io`. */
+  readonly registryLoginServer: pulumi.Output<string>;
+  /** Resource id of the user-assigned identity (image pulls, and Key Vault access where granted). */
+  readonly identityId: pulumi.Output<string>;
+  /** Principal (object) id of the user-assigned identity, for more role grants. */
+  readonly identityPrincipalId: pulumi.Output<string>;
+  /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
+  readonly identityClientId: pulumi.Output<string>;
+  /** Principal id of the app's system-assigned identity, for its own data access. */
+  readonly appPrincipalId: pulumi.Output<string>;
+  /** Resource id of the managed environment. */
+  readonly environmentId: pulumi.Output<string>;
+  /** Resource id of the Log Analytics workspace. */
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  /** App Insights connection string, secret. */
+  readonly appInsightsConnectionString: pulumi.Output<string>;
+  /** The resource group everything is in. */
+  readonly resourceGroupName: pulumi.Output<string>;
 
-    super("aca:index:PublicContainerApp", name, opts);
-    const child = { parent: this };
-    const foundation = createTopologyFoundation(name, { args, names, checked, registry: { sku: args.registrySku } }, child);
-    const topology = deployTopologyApp(
-      name,
-      foundation,
-      { args, names, app: checked.app, secrets: args.secrets, environment: { peerTrafficEncryption: args.peerTrafficEncryption ?? true } },
-      child,
-    );
-    this.registerTopologyOutputs(topology);
+  constructor(name: string, args: PublicContainerAppArgs = {}, opts: ContainerAppTopologyOptions = {}) {
+    // Everything is checked before the component or any child is registered.
+    const platformArgs = publicPlatformArgs(args);
+    const checkedPlatform = checkPlatformArgs(name, platformArgs);
+    const serviceArgs = publicServiceArgs(args, plannedPlatform(platformArgs, checkedPlatform));
+    const checkedService = checkServiceArgs(name, serviceArgs);
+    claimPlatformNames(name, platformArgs, checkedPlatform);
+    claimServiceNames(name, serviceArgs, checkedService);
+    const { exchangeToken: _exchange, ...resourceOptions } = opts;
+    super("pulumi-aca:index:PublicContainerApp", name, {}, upgradeOptions(name, "aca:index:PublicContainerApp", resourceOptions));
+    const platform = new ContainerAppsPlatform(name, platformArgs, { parent: this });
+    const service = new ContainerAppService(name, publicServiceArgs(args, platform), { parent: this, exchangeToken: exchangeTokenOf(args, opts) });
+
+    this.url = service.url;
+    this.fqdn = service.fqdn;
+    this.containerAppName = service.containerAppName;
+    this.containerAppId = service.containerAppId;
+    this.latestRevisionName = service.latestRevisionName;
+    this.imageRef = service.imageRef;
+    this.registryLoginServer = platform.registryLoginServer;
+    this.identityId = service.identityId;
+    this.identityPrincipalId = service.identityPrincipalId;
+    this.identityClientId = service.identityClientId;
+    this.appPrincipalId = service.appPrincipalId;
+    this.environmentId = platform.environmentId;
+    this.logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
+    this.appInsightsConnectionString = platform.appInsightsConnectionString;
+    this.resourceGroupName = platform.resourceGroupName;
+    this.registerOutputs({
+      url: this.url,
+      fqdn: this.fqdn,
+      containerAppName: this.containerAppName,
+      containerAppId: this.containerAppId,
+      latestRevisionName: this.latestRevisionName,
+      imageRef: this.imageRef,
+      registryLoginServer: this.registryLoginServer,
+      identityId: this.identityId,
+      identityPrincipalId: this.identityPrincipalId,
+      identityClientId: this.identityClientId,
+      appPrincipalId: this.appPrincipalId,
+      environmentId: this.environmentId,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+      appInsightsConnectionString: this.appInsightsConnectionString,
+      resourceGroupName: this.resourceGroupName,
+    });
   }
 }

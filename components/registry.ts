@@ -6,7 +6,10 @@ import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
 import { checkName } from "./naming";
 import { ValidationError, checkOneOf } from "./validation";
 
-export type RegistrySku = "Basic" | "Standard" | "Premium";
+/** Registry SKUs (an `as const` object, so Pulumi's component analyzer turns it into a schema enum). */
+export const RegistrySku = { Basic: "Basic", Standard: "Standard", Premium: "Premium" } as const;
+
+export type RegistrySku = (typeof RegistrySku)[keyof typeof RegistrySku];
 
 export interface RegistryArgs {
   /** Resource group of the registry. */

@@ -4,7 +4,16 @@ import type { ChildOptions, Placement } from "./network";
 import { ValidationError } from "./validation";
 
 /** Redundancy SKUs for a general-purpose v2 account. */
-export type StorageSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS" | "Standard_RAGRS" | "Standard_RAGZRS";
+export const StorageSku = {
+  Standard_LRS: "Standard_LRS",
+  Standard_ZRS: "Standard_ZRS",
+  Standard_GRS: "Standard_GRS",
+  Standard_GZRS: "Standard_GZRS",
+  Standard_RAGRS: "Standard_RAGRS",
+  Standard_RAGZRS: "Standard_RAGZRS",
+} as const;
+
+export type StorageSku = (typeof StorageSku)[keyof typeof StorageSku];
 
 const STORAGE_SKUS: readonly StorageSku[] = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"];
 

@@ -8,8 +8,18 @@ import { ValidationError } from "./validation";
 /** The resource provider an ACA workload-profiles infrastructure subnet is delegated to. */
 export const CONTAINER_APPS_DELEGATION = "Microsoft.App/environments";
 
-/** Workload-profiles (the default, with a Consumption profile) or the legacy consumption-only environment. */
-export type EnvironmentKind = "workload-profiles" | "consumption-only";
+/**
+ * Workload-profiles (the default, with a Consumption profile) or the legacy consumption-only environment. An
+ * `as const` object rather than a bare union, so Pulumi's component analyzer can turn it into a schema enum.
+ */
+export const EnvironmentKind = {
+  /** A Consumption profile, plus any Dedicated ones; infrastructure subnet /27 or larger, delegated. */
+  WorkloadProfiles: "workload-profiles",
+  /** Legacy: no workload profiles; infrastructure subnet /23 or larger, not delegated. */
+  ConsumptionOnly: "consumption-only",
+} as const;
+
+export type EnvironmentKind = (typeof EnvironmentKind)[keyof typeof EnvironmentKind];
 
 export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ["workload-profiles", "consumption-only"];
 

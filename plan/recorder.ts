@@ -27,6 +27,19 @@ export interface RecordedResource {
   additionalSecretOutputs: string[];
   /** The mocked id: undefined in preview, where Azure has not assigned one. */
   id?: string;
+  /** The aliases the program gave: URNs the resource was known under before, or specs of them. */
+  aliases: RecordedAlias[];
+}
+
+/** An alias as sent to the engine: a whole URN, or the parts of one that differ from the resource's own. */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  project?: string;
+  stack?: string;
+  parentUrn?: string;
+  noParent?: boolean;
 }
 
 /** Everything one program registered, in registration order. */
@@ -132,7 +145,30 @@ type Request = {
   getProvider(): string;
   getProtect(): boolean;
   getAdditionalsecretoutputsList(): string[];
+  getAliasesList(): AliasMessage[];
+  getAliasurnsList(): string[];
 };
+
+type AliasMessage = {
+  getUrn(): string;
+  getSpec():
+    | { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
+    | undefined;
+};
+
+function recordedAlias(alias: AliasMessage): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  const parts: RecordedAlias = {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    project: spec.getProject() || undefined,
+    stack: spec.getStack() || undefined,
+    parentUrn: spec.getParenturn() || undefined,
+    noParent: spec.getNoparent() || undefined,
+  };
+  return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined));
+}
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -330,6 +366,7 @@ function toRecorded(req: Request, response: { getUrn(): string; getId(): string 
     protect: req.getProtect(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     id: preview || !id ? undefined : id,
+    aliases: [...req.getAliasurnsList().map((urn) => ({ urn })), ...req.getAliasesList().map(recordedAlias)],
   };
 }
 

@@ -350,6 +350,40 @@ export const imageAllowedRegistry = resourceRule(workloads, {
   },
 });
 
+export const imagePulledWithIdentity = resourceRule(workloads, {
+  name: "aca-image-pulled-with-identity",
+  description: "Each container's image comes from a registry the app pulls from with a managed identity.",
+  enforcementLevel: "mandatory",
+  // https://learn.microsoft.com/azure/container-apps/managed-identity-image-pull
+  source: "Learn container-apps/managed-identity-image-pull",
+  tunables: tunables(
+    { anonymousRegistries: ["mcr.microsoft.com"] },
+    {
+      anonymousRegistries: {
+        type: "array",
+        items: { type: "string" },
+        description: "Public registries apps pull from without credentials; `*` matches any characters.",
+      },
+    },
+  ),
+  validate: (p, { report, config }) => {
+    const registries = at(p, "configuration", "registries");
+    if (registries === UNKNOWN || knownList(registries).some((entry) => at(entry, "server") === UNKNOWN)) return;
+    const anonymous = config.anonymousRegistries.map(globToRegExp);
+    const pulledWithIdentity = knownList(registries)
+      .filter((entry) => at(entry, "identity") !== undefined)
+      .map((entry) => str(at(entry, "server"))?.toLowerCase());
+    for (const { label, image } of images(p)) {
+      const { registry } = parseImage(image);
+      if (anonymous.some((pattern) => pattern.test(registry)) || pulledWithIdentity.includes(registry)) continue;
+      report(
+        `Container ${label} runs ${image}, but configuration.registries does not list ${registry} with an identity: ` +
+          `pull it with { server: "${registry}", identity: <a managed identity holding AcrPull on it> }, or the revision cannot start.`,
+      );
+    }
+  },
+});
+
 export const imageDigestPinned = resourceRule(workloads, {
   name: "aca-image-digest-pinned",
   description: "Container images are pinned by digest.",
@@ -545,6 +579,7 @@ export const containerAppPolicies: AcaPolicy[] = [
   resourceLimits,
   replicaBounds,
   imageAllowedRegistry,
+  imagePulledWithIdentity,
   imageDigestPinned,
   imageNoLatestTag,
   ingressInternalOnly,

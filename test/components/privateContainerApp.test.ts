@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
-import type { ExistingNetwork, PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
+import type { ExistingNetwork } from "../../components/platform";
+import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
 import { DIGEST_REF, RUN_MODES, TOPOLOGY_TYPES, componentDeployer } from "./support";
 
 const T = {
@@ -85,8 +86,17 @@ describe.each(RUN_MODES)("the private topology in %s", (_mode, preview) => {
       [T.record]: 1,
       [T.app]: 1,
     });
-    const component = recording.one("aca:index:PrivateContainerApp");
-    for (const resource of recording.cloudResources) expect(resource.parent).toBe(component.urn);
+    const component = recording.one("pulumi-aca:index:PrivateContainerApp");
+    const platform = recording.one("pulumi-aca:index:ContainerAppsPlatform");
+    const service = recording.one("pulumi-aca:index:ContainerAppService");
+    const parents = new Set(recording.cloudResources.map((resource) => resource.parent));
+    expect([...parents].sort()).toEqual([component.urn, platform.urn, service.urn].sort());
+    for (const type of [T.identity, T.grant, T.image, T.app]) {
+      for (const resource of recording.ofType(type)) expect([resource.name, resource.parent]).toEqual([resource.name, service.urn]);
+    }
+    for (const type of [T.vault, T.account, T.container, T.secret]) {
+      for (const resource of recording.ofType(type)) expect([resource.name, resource.parent]).toEqual([resource.name, component.urn]);
+    }
   });
 
   it("grants the identity each role on its own resource before the app exists", async () => {
@@ -437,7 +447,7 @@ describe("the private topology in a consumption-only environment", () => {
       environmentKind: "consumption-only",
       existingNetwork: spokeNetwork({
         infrastructureSubnetPrefix: "10.40.0.0/23",
-        infrastructureSubnetDelegation: null,
+        infrastructureSubnetDelegation: "none",
         privateEndpointsSubnetPrefix: "10.40.2.0/28",
       }),
     });
@@ -490,7 +500,7 @@ describe("the private topology's argument checks", () => {
           infrastructureSubnetId: "aca",
           privateEndpointsSubnetId: "pe",
           infrastructureSubnetPrefix: "10.0.0.0/23",
-          infrastructureSubnetDelegation: null,
+          infrastructureSubnetDelegation: "none",
         },
       },
       "Invalid `existingNetwork.infrastructureSubnetDelegation`: null; a workload-profiles environment needs its infrastructure subnet delegated to Microsoft.App/environments",
@@ -646,7 +656,7 @@ describe("the private example", () => {
 
   it.each(RUN_MODES)("deploys the whole private topology, pushing from inside the network, in %s", async (_mode, preview) => {
     const recording = await runExample({ preview, config: INSIDE });
-    expect(recording.one("aca:index:PrivateContainerApp").name).toBe("web");
+    expect(recording.one("pulumi-aca:index:PrivateContainerApp").name).toBe("web");
     expect(recording.typeCounts()).toMatchObject({ [T.endpoint]: 3, [T.zoneGroup]: 3, [T.zone]: 4, [T.link]: 4, [T.grant]: 3, [T.image]: 1, [T.app]: 1 });
     expect(recording.one(T.registry).inputs.publicNetworkAccess).toBe("Disabled");
     if (preview) {
@@ -713,7 +723,7 @@ describe("the private example under the policy pack", () => {
     });
     expect(run.stderr).toBe("");
     const lines = run.stdout.split("\n");
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PrivateContainerApp web +(ok|advisory)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}pulumi-aca:index:PrivateContainerApp web +(ok|advisory)$/));
     expect(lines).not.toContainEqual(expect.stringMatching(/FAIL$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\d+ resources, 0 mandatory violations/));
     expect(lines).toContain("Policies passed.");

@@ -37,9 +37,15 @@ describe.each(RUN_MODES)("PublicContainerApp with no args, in %s,", (_mode, prev
     });
   });
 
-  it("parents every resource to the component, typed aca:index:PublicContainerApp", () => {
-    const component = deployed.recording.one("aca:index:PublicContainerApp");
-    for (const resource of deployed.recording.cloudResources) expect([resource.name, resource.parent]).toEqual([resource.name, component.urn]);
+  it("is one platform and one service under the component, typed pulumi-aca:index:PublicContainerApp", () => {
+    const component = deployed.recording.one("pulumi-aca:index:PublicContainerApp");
+    const platform = deployed.recording.one("pulumi-aca:index:ContainerAppsPlatform");
+    const service = deployed.recording.one("pulumi-aca:index:ContainerAppService");
+    expect([platform.parent, service.parent]).toEqual([component.urn, component.urn]);
+    const shared = new Set<string>([T.group, T.workspace, T.insights, T.registry, T.environment]);
+    for (const resource of deployed.recording.cloudResources) {
+      expect([resource.name, resource.parent]).toEqual([resource.name, shared.has(resource.type) ? platform.urn : service.urn]);
+    }
   });
 
   it("turns the admin user and anonymous pull off on the registry, Basic SKU", () => {

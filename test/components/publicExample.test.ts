@@ -40,7 +40,7 @@ describe("the three-line public example", () => {
       "azure-native:app:ManagedEnvironment": 1,
       "azure-native:app:ContainerApp": 1,
     });
-    expect(recording.one("aca:index:PublicContainerApp").name).toBe("web");
+    expect(recording.one("pulumi-aca:index:PublicContainerApp").name).toBe("web");
     const loginServer = `${recording.one("azure-native:containerregistry:Registry").inputs.registryName}.azurecr.io`;
     if (preview) {
       expect(exchanges).toEqual([]);

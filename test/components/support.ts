@@ -30,13 +30,13 @@ export interface Deployed<Component> {
   exchanges: AcrTokenExchangeRequest[];
 }
 
-type ComponentClass<Args, Component> = new (name: string, args: Args) => Component;
+type ComponentClass<Args, Component> = new (name: string, args: Args, opts?: { exchangeToken?: AcrTokenExchange }) => Component;
 
 /**
  * `deploy` runs a component named "web" under the mocks, loading its class only once they are set, with
  * a token exchange that answers in-process; `failureOf` expects the run to fail with no cloud resource.
  */
-export function componentDeployer<Args extends { readonly exchangeToken?: AcrTokenExchange }, Component>(
+export function componentDeployer<Args extends object, Component>(
   load: () => Promise<ComponentClass<Args, Component>>,
 ) {
   async function deploy(args: Args = {} as Args, options: { preview?: boolean } = {}): Promise<Deployed<Component>> {
@@ -45,12 +45,11 @@ export function componentDeployer<Args extends { readonly exchangeToken?: AcrTok
     const recording = await record(
       async () => {
         const ComponentResource = await load();
-        component = new ComponentResource("web", {
+        component = new ComponentResource("web", args, {
           exchangeToken: async (request: AcrTokenExchangeRequest) => {
             exchanges.push(request);
             return "acr-refresh-token";
           },
-          ...args,
         });
       },
       { preview: options.preview },

@@ -7,7 +7,8 @@ const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 const CANARY = path.join(EXAMPLES, "canary");
 const PUBLIC = path.join(EXAMPLES, "public");
 const PROJECT = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(CANARY, "Pulumi.yaml"), "utf8"))![1]!;
-const DIGEST_REF = `myregistry.azurecr.io/web@sha256:${"ab".repeat(32)}`;
+// A public image: the app pulls it anonymously, so no registry has to be declared for it.
+const DIGEST_REF = `mcr.microsoft.com/k8se/quickstart@sha256:${"ab".repeat(32)}`;
 const CONTAINER_APP = "azure-native:app:ContainerApp";
 
 /** Stack config as `pulumi config set <key> <value>` stores it for this project. */
@@ -178,6 +179,6 @@ describe("the canary example", () => {
     const failure = await failureOf(config);
     expect(failure.message).toContain(message);
     expect(failure.recording.cloudResources).toEqual([]);
-    expect(failure.recording.ofType("aca:index:PublicContainerApp")).toEqual([]);
+    expect(failure.recording.ofType("pulumi-aca:index:PublicContainerApp")).toEqual([]);
   });
 });

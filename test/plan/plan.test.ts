@@ -178,7 +178,7 @@ describe("npm run plan with the policy pack", () => {
     expect(run.stderr).toBe("");
     expect(run.lines).toContain("Policies passed.");
     expect(run.code).toBe(0);
-    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PublicContainerApp \S+ +(ok|advisory)$/));
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}pulumi-aca:index:PublicContainerApp \S+ +(ok|advisory)$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:app:ContainerApp \S+ +(ok|advisory)$/));
   }, 200_000);
 
@@ -188,7 +188,7 @@ describe("npm run plan with the policy pack", () => {
     expect(run.lines).toContain("Policies passed.");
     expect(run.code).toBe(0);
     expect(run.lines[0]).toContain("baseline private");
-    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}aca:index:PrivateContainerApp \S+ +(ok|advisory)$/));
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}pulumi-aca:index:PrivateContainerApp \S+ +(ok|advisory)$/));
     expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:network:PrivateEndpoint \S+ +(ok|advisory)$/));
   }, 200_000);
 

@@ -1,6 +1,7 @@
 import {
   healthProbes,
   imageAllowedRegistry,
+  imagePulledWithIdentity,
   imageDigestPinned,
   imageNoLatestTag,
   ingressHttpsOnly,
@@ -289,6 +290,32 @@ describe("aca-replica-bounds", () => {
   it("does not report replicas that are unknown at preview", async () => {
     const unknown = mutate(containerApp, (p) => (p.template.scale = { minReplicas: unknownNumber, maxReplicas: unknownNumber }));
     expect((await validate(replicaBounds, unknown, { config: { minReplicas: 2 } })).violations).toEqual([]);
+  });
+});
+
+describe("aca-image-pulled-with-identity", () => {
+  it("passes an image from the registry the app pulls from with its identity", async () => {
+    expect((await validate(imagePulledWithIdentity, containerApp)).violations).toEqual([]);
+  });
+
+  it("reports an image from another registry than the one the pull settings name", async () => {
+    const bad = mutate(containerApp, (p) => (container(p).image = `other.azurecr.io/web@sha256:${"e".repeat(64)}`));
+    expect((await validate(imagePulledWithIdentity, bad)).violations).toEqual([
+      expect.stringContaining("configuration.registries does not list other.azurecr.io with an identity"),
+    ]);
+  });
+
+  it("reports a registry listed without an identity", async () => {
+    const bad = mutate(containerApp, (p) => delete p.configuration.registries[0].identity);
+    expect((await validate(imagePulledWithIdentity, bad)).violations).toHaveLength(1);
+  });
+
+  it("passes a public mcr.microsoft.com image pulled anonymously", async () => {
+    const mcr = mutate(containerApp, (p) => {
+      container(p).image = `mcr.microsoft.com/k8se/quickstart@sha256:${"f".repeat(64)}`;
+      p.configuration.registries = [];
+    });
+    expect((await validate(imagePulledWithIdentity, mcr)).violations).toEqual([]);
   });
 });
 

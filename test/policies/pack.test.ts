@@ -105,7 +105,7 @@ async function recordInsecureProgram(): Promise<RecordedResource[]> {
       async () => {
         const { PublicContainerApp } = await import("../../components/publicContainerApp");
         // The refresh-token exchange runs only in an update; answer it here instead of the registry.
-        new PublicContainerApp("web", { exchangeToken: async () => "refresh-token" });
+        new PublicContainerApp("web", {}, { exchangeToken: async () => "refresh-token" });
       },
       { preview: false, config: LOCATION },
     );

@@ -1,0 +1,124 @@
+import { FAKE_AZURE } from "../harness/azureMocks";
+import { ProgramError, Recording, record } from "../harness/recorder";
+import type { ContainerAppsPlatformArgs } from "../../components/platform";
+
+const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
+const T = {
+  group: "azure-native:resources:ResourceGroup",
+  workspace: "azure-native:operationalinsights:Workspace",
+  insights: "azure-native:applicationinsights:Component",
+  registry: "azure-native:containerregistry:Registry",
+  environment: "azure-native:app:ManagedEnvironment",
+  zone: "azure-native:privatedns:PrivateZone",
+  link: "azure-native:privatedns:VirtualNetworkLink",
+  record: "azure-native:privatedns:PrivateRecordSet",
+  endpoint: "azure-native:network:PrivateEndpoint",
+};
+
+async function platform(args: ContainerAppsPlatformArgs = {}, preview = false): Promise<Recording> {
+  return record(
+    async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      new ContainerAppsPlatform("shared", args);
+    },
+    { preview },
+  );
+}
+
+async function failure(program: () => Promise<unknown>): Promise<ProgramError> {
+  const error = await record(program).catch((caught: unknown) => caught);
+  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
+  return error;
+}
+
+describe("ContainerAppsPlatform", () => {
+  it("creates what apps share and nothing an app owns", async () => {
+    const recording = await platform();
+    expect(recording.typeCounts()).toEqual({ [T.group]: 1, [T.workspace]: 1, [T.insights]: 1, [T.registry]: 1, [T.environment]: 1 });
+    const component = recording.one("pulumi-aca:index:ContainerAppsPlatform");
+    for (const resource of recording.cloudResources) expect(resource.parent).toBe(component.urn);
+  });
+
+  it("uses an existing group, workspace, App Insights and registry by id, creating only the environment", async () => {
+    const recording = await platform({
+      resourceGroupName: "rg-platform",
+      existingObservability: {
+        logAnalyticsWorkspaceId: "/subscriptions/s/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/log-shared",
+        logAnalyticsCustomerId: "customer-id",
+        logAnalyticsSharedKey: "shared-key",
+        appInsightsConnectionString: "InstrumentationKey=abc",
+      },
+      existingRegistry: { id: "/subscriptions/s/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/contoso", loginServer: "contoso.azurecr.io" },
+    });
+    expect(recording.typeCounts()).toEqual({ [T.environment]: 1 });
+    const environment = recording.one(T.environment);
+    expect(environment.inputs.resourceGroupName).toBe("rg-platform");
+    expect(environment.inputs.appLogsConfiguration.logAnalyticsConfiguration).toEqual({ customerId: "customer-id", sharedKey: "shared-key" });
+    expect(environment.secretPaths).toEqual(expect.arrayContaining(["appLogsConfiguration.logAnalyticsConfiguration.sharedKey"]));
+  });
+
+  it("adds Dedicated workload profiles next to Consumption", async () => {
+    const recording = await platform({ workloadProfiles: [{ name: "big", workloadProfileType: "E8", maximumCount: 4 }] });
+    expect(recording.one(T.environment).inputs.workloadProfiles).toEqual([
+      { name: "Consumption", workloadProfileType: "Consumption" },
+      { name: "big", workloadProfileType: "E8", minimumCount: 0, maximumCount: 4 },
+    ]);
+  });
+
+  it("writes the environment's * record into a hub-owned zone and links the zones it creates to more VNets", async () => {
+    const hubZone = `${HUB}/privateDnsZones/blue-sky-123.westeurope.azurecontainerapps.io`;
+    const recording = await platform({ privateNetwork: { privateDnsZoneIds: { environment: hubZone }, additionalVirtualNetworkIds: [`${HUB}/virtualNetworks/vnet-hub`] } });
+    const wildcard = recording.one(T.record);
+    expect(wildcard.inputs).toMatchObject({ resourceGroupName: "rg-hub", privateZoneName: "blue-sky-123.westeurope.azurecontainerapps.io", relativeRecordSetName: "*" });
+    // Only the registry's zone is created here; it is linked to the platform's VNet and to the hub's.
+    expect(recording.ofType(T.zone).map((zone) => zone.inputs.privateZoneName)).toEqual(["privatelink.azurecr.io"]);
+    expect(recording.ofType(T.link).map((link) => link.inputs.virtualNetwork.id)).toEqual(
+      expect.arrayContaining([`${HUB}/virtualNetworks/vnet-hub`, recording.one("azure-native:network:VirtualNetwork").id]),
+    );
+    expect(recording.one(T.registry).inputs).toMatchObject({ sku: { name: "Premium" }, publicNetworkAccess: "Disabled" });
+    expect(recording.one(T.endpoint).propertyDependencies.privateLinkServiceConnections).toEqual([recording.one(T.registry).urn]);
+  });
+
+  it.each<[string, ContainerAppsPlatformArgs, string]>([
+    ["an unknown Dedicated profile type", { workloadProfiles: [{ name: "big", workloadProfileType: "D3" }] }, "Invalid `workloadProfiles[0].workloadProfileType`: \"D3\"; must be one of D4, D8"],
+    ["a profile named Consumption", { workloadProfiles: [{ name: "Consumption", workloadProfileType: "D4" }] }, "Invalid `workloadProfiles[0].name`: \"Consumption\"; must be unique"],
+    ["Dedicated profiles in a consumption-only environment", { environmentKind: "consumption-only", workloadProfiles: [{ name: "big", workloadProfileType: "D4" }] }, 'Dedicated profiles need environmentKind "workload-profiles"'],
+    ["a private registry below Premium", { registrySku: "Basic", privateNetwork: {} }, "Invalid `registrySku`: \"Basic\"; a registry reached through a private endpoint needs the Premium SKU"],
+    ["zone redundancy without a VNet", { zoneRedundant: true }, "Invalid `zoneRedundant`: true; zone redundancy needs `vnet`"],
+  ])("refuses %s before registering anything", async (_case, args, message) => {
+    const error = await failure(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      new ContainerAppsPlatform("shared", args);
+    });
+    expect(error.message).toContain(message);
+    expect(error.recording.resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+
+  it("refuses a second platform with the same Azure names in one program, naming the first", async () => {
+    const error = await failure(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      new ContainerAppsPlatform("blue", { namePrefix: "team" });
+      new ContainerAppsPlatform("green", { namePrefix: "team" });
+    });
+    expect(error.message).toContain('Invalid `names.resourceGroup`: "rg-team-test"; ContainerAppsPlatform blue already uses this resource group name');
+    expect(error.recording.resources.filter((resource) => resource.parent?.includes("::green"))).toEqual([]);
+  });
+
+  it("refuses two environments on one existing subnet", async () => {
+    const subnet = `${HUB}/virtualNetworks/vnet-spoke/subnets/aca`;
+    const existingNetwork = { virtualNetworkId: `${HUB}/virtualNetworks/vnet-spoke`, infrastructureSubnetId: subnet, privateEndpointsSubnetId: `${subnet}-pe` };
+    const error = await failure(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      new ContainerAppsPlatform("blue", { privateNetwork: { existingNetwork } });
+      new ContainerAppsPlatform("green", { privateNetwork: { existingNetwork } });
+    });
+    expect(error.message).toContain("Invalid `privateNetwork.existingNetwork.infrastructureSubnetId`");
+    expect(error.message).toContain("ContainerAppsPlatform blue already uses this environment infrastructure subnet name");
+  });
+
+  it("lets separate programs reuse the same names", async () => {
+    await platform({ namePrefix: "team" });
+    const again = await platform({ namePrefix: "team" });
+    expect(again.one(T.group).inputs.resourceGroupName).toBe("rg-team-test");
+  });
+});

@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramError, Recording, promiseOf, record } from "../harness/recorder";
+import type { ContainerAppServiceArgs, PlatformReference } from "../../components/service";
+import { DIGEST_REF } from "./support";
+
+const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
+const REGISTRY_ID = `${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerRegistry/registries/crplatform`;
+const VAULT_ID = `${SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.KeyVault/vaults/kv-orders`;
+const OTHER_REGISTRY_ID = `${SUBSCRIPTION}/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/contoso`;
+const T = {
+  app: "azure-native:app:ContainerApp",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  grant: "azure-native:authorization:RoleAssignment",
+  image: "docker-build:index:Image",
+};
+
+/** A platform deployed by another stack, as a stack reference hands it over: every id an Output. */
+function platformStack(): PlatformReference {
+  return {
+    resourceGroupName: pulumi.output("rg-platform"),
+    environmentId: pulumi.output(`${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.App/managedEnvironments/cae-platform`),
+    registryId: pulumi.output(REGISTRY_ID),
+    registryLoginServer: pulumi.output("crplatform.azurecr.io"),
+  };
+}
+
+const IMAGE = `crplatform.azurecr.io/orders@sha256:${"a".repeat(64)}`;
+
+async function service(args: Omit<ContainerAppServiceArgs, "platform"> & { platform?: PlatformReference }): Promise<Recording> {
+  return record(async () => {
+    const { ContainerAppService } = await import("../../components/service");
+    new ContainerAppService("orders", { platform: platformStack(), ...args });
+  });
+}
+
+async function failure(program: () => Promise<unknown>): Promise<ProgramError> {
+  const error = await record(program).catch((caught: unknown) => caught);
+  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
+  return error;
+}
+
+function roleOf(grant: { inputs: { roleDefinitionId?: string } }): string {
+  return String(grant.inputs.roleDefinitionId).split("/").pop()!;
+}
+
+describe("ContainerAppService on a platform of another stack, by ids", () => {
+  it("creates its identity, grants and app in the platform's group and environment, and builds nothing for a ready image", async () => {
+    const recording = await service({ image: IMAGE });
+    expect(recording.typeCounts()).toEqual({ [T.identity]: 1, [T.grant]: 1, [T.app]: 1 });
+    const app = recording.one(T.app);
+    expect(app.inputs.resourceGroupName).toBe("rg-platform");
+    expect(app.inputs.managedEnvironmentId).toMatch(/managedEnvironments\/cae-platform$/);
+    expect(app.inputs.configuration.registries).toEqual([{ server: "crplatform.azurecr.io", identity: recording.one(T.identity).id }]);
+    expect(app.inputs.configuration.ingress).toMatchObject({ external: false });
+    expect(recording.one(T.grant).inputs.scope).toBe(REGISTRY_ID);
+  });
+
+  it("grants Key Vault Secrets User on each vault before the app exists, and sets AZURE_CLIENT_ID", async () => {
+    const recording = await service({ image: IMAGE, keyVaultIds: [VAULT_ID] });
+    const grants = recording.ofType(T.grant);
+    expect(grants.map(roleOf).sort()).toEqual(["4633458b-17de-408a-b874-0445c86b69e6", "7f951dda-4ed3-4680-a7ca-43fe172d538d"]);
+    const app = recording.one(T.app);
+    for (const grant of grants) expect(app.dependencies).toContain(grant.urn);
+    expect(app.inputs.template.containers[0].env).toContainEqual({ name: "AZURE_CLIENT_ID", value: recording.one(T.identity).inputs.clientId ?? expect.any(String) });
+  });
+
+  it("pulls an image of another declared registry from that registry, with AcrPull granted on it", async () => {
+    const image = `contoso.azurecr.io/orders@sha256:${"b".repeat(64)}`;
+    const recording = await service({ image, pullRegistries: [{ server: "contoso.azurecr.io", registryId: OTHER_REGISTRY_ID }] });
+    expect(recording.one(T.app).inputs.configuration.registries).toEqual([{ server: "contoso.azurecr.io", identity: recording.one(T.identity).id }]);
+    expect(recording.ofType(T.grant).map((grant) => grant.inputs.scope).sort()).toEqual([OTHER_REGISTRY_ID, REGISTRY_ID].sort());
+  });
+
+  it("pulls a public mcr.microsoft.com image without registry settings", async () => {
+    const recording = await service({ image: DIGEST_REF });
+    expect(recording.one(T.app).inputs.configuration.registries).toEqual([]);
+  });
+
+  it("uses an existing identity, creating none, and runs a worker without ingress", async () => {
+    const identityId = `${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders`;
+    const recording = await service({ image: IMAGE, ingress: "none", identity: { existingIdentityId: identityId, existingPrincipalId: "principal", systemAssigned: false } });
+    expect(recording.ofType(T.identity)).toEqual([]);
+    const app = recording.one(T.app);
+    expect(app.inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identityId] });
+    expect(app.inputs.configuration.ingress).toBeUndefined();
+    expect(recording.one(T.grant).inputs.principalId).toBe("principal");
+  });
+
+  it("refuses, once the platform's login server is known, an image of a registry the app does not pull from, with the same error as a known one", async () => {
+    const image = `elsewhere.azurecr.io/orders@sha256:${"c".repeat(64)}`;
+    const message = 'Invalid `image`: "elsewhere.azurecr.io/orders@sha256:' + "c".repeat(64) + '"; comes from registry elsewhere.azurecr.io, which the app does not pull from';
+    // A value known only later is checked inside `apply`: the Output the service goes on with fails with the error.
+    const { checkServiceArgs } = await import("../../components/service");
+    const checked = checkServiceArgs("orders", { platform: platformStack(), image: pulumi.output(image) });
+    const output = pulumi.output(checked.image!) as pulumi.Output<string> & { isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+    // Every promise behind the Output carries the failure; all are awaited so none goes unhandled.
+    const [value, isKnown, isSecret] = await Promise.allSettled([promiseOf(output), output.isKnown, output.isSecret]);
+    for (const settled of [value, isKnown, isSecret]) expect(settled).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringContaining(message) }) });
+    const now = await failure(async () => {
+      const { ContainerAppService } = await import("../../components/service");
+      new ContainerAppService("orders", { platform: { ...platformStack(), registryLoginServer: "crplatform.azurecr.io" }, image });
+    });
+    expect(now.message).toContain(message);
+    expect(now.recording.resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+});
+
+describe("ContainerAppService on a platform of the same program", () => {
+  it.each<[string, Partial<ContainerAppServiceArgs>, string]>([
+    ["an image from a registry it does not pull from", { image: `elsewhere.azurecr.io/web@sha256:${"d".repeat(64)}` }, "comes from registry elsewhere.azurecr.io, which the app does not pull from"],
+    ["an image not pinned by digest", { image: "crplatform.azurecr.io/web:latest" }, "must be pinned by digest"],
+    ["a workload profile the environment lacks", { image: DIGEST_REF, workloadProfileName: "gpu" }, 'Invalid `workloadProfileName`: "gpu"; the platform\'s environment has the profiles Consumption'],
+    ["an existing identity without its principal id", { image: DIGEST_REF, identity: { existingIdentityId: "id" } }, "Invalid `identity.existingPrincipalId`"],
+    ["traffic splitting without ingress", { image: DIGEST_REF, ingress: "none", traffic: [{ latestRevision: true, weight: 100 }] }, 'needs `ingress` "external" or "internal", not "none"'],
+  ])("refuses %s before registering anything of the service", async (_case, args, message) => {
+    const error = await failure(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      const { ContainerAppService } = await import("../../components/service");
+      const platform = new ContainerAppsPlatform("team", {});
+      new ContainerAppService("web", { platform, ...args });
+    });
+    expect(error.message).toContain(message);
+    expect(error.recording.resources.filter((resource) => resource.type.startsWith("pulumi-aca:index:ContainerAppService"))).toEqual([]);
+  });
+
+  it("refuses two services with one container app name in one group", async () => {
+    const error = await failure(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      const { ContainerAppService } = await import("../../components/service");
+      const platform = new ContainerAppsPlatform("team", {});
+      new ContainerAppService("web", { platform, image: DIGEST_REF, names: { containerApp: "ca-shop" } });
+      new ContainerAppService("shop", { platform, image: DIGEST_REF, names: { containerApp: "ca-shop" } });
+    });
+    expect(error.message).toContain('Invalid `names.containerApp`: "ca-shop"; ContainerAppService web already uses this container app name');
+  });
+});

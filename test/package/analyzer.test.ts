@@ -1,0 +1,105 @@
+import * as path from "node:path";
+import { Analyzer, type AnalyzeResult, type PropertyDefinition } from "@pulumi/pulumi/provider/experimental/analyzer";
+
+/**
+ * `pulumi package add` on this package runs Pulumi's component analyzer over its TypeScript source and
+ * generates an SDK for the consumer's language from what it infers. This runs the same analyzer, from the
+ * installed @pulumi/pulumi, and checks the schema it would produce.
+ */
+const ROOT = path.join(__dirname, "..", "..");
+const COMPONENTS = ["ContainerAppsPlatform", "ContainerAppService", "PublicContainerApp", "PrivateContainerApp"];
+
+let result: AnalyzeResult;
+
+beforeAll(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const packageJson = require(path.join(ROOT, "package.json"));
+  result = new Analyzer(ROOT, "pulumi-aca", packageJson, new Set(COMPONENTS)).analyze();
+}, 240_000);
+
+function input(component: string, property: string): PropertyDefinition {
+  const found = result.components[component]?.inputs[property];
+  if (!found) throw new Error(`${component} has no input ${property}; it has ${Object.keys(result.components[component]?.inputs ?? {}).join(", ")}`);
+  return found;
+}
+
+function typeOf(definition: PropertyDefinition): string {
+  return "$ref" in definition ? definition.$ref : definition.type;
+}
+
+describe("the schema Pulumi's component analyzer infers from the package", () => {
+  it("finds every component, each with a description", () => {
+    expect(Object.keys(result.components).sort()).toEqual([...COMPONENTS].sort());
+    for (const component of COMPONENTS) expect([component, result.components[component]!.description]).toEqual([component, expect.stringMatching(/\S{20}/)]);
+  });
+
+  it("documents every input and every output", () => {
+    for (const component of COMPONENTS) {
+      const { inputs, outputs } = result.components[component]!;
+      for (const [name, definition] of [...Object.entries(inputs), ...Object.entries(outputs)]) {
+        expect([component, name, definition.description ?? ""]).toEqual([component, name, expect.stringMatching(/\S/)]);
+      }
+    }
+  });
+
+  it("types the platform's inputs, with Inputs where another stack's outputs are passed", () => {
+    expect(input("ContainerAppsPlatform", "resourceGroupName")).toMatchObject({ type: "string", optional: true });
+    expect(input("ContainerAppsPlatform", "resourceGroupName").plain).toBeUndefined();
+    expect(input("ContainerAppsPlatform", "namePrefix")).toMatchObject({ type: "string", optional: true, plain: true });
+    expect(typeOf(input("ContainerAppsPlatform", "environmentKind"))).toBe("#/types/pulumi-aca:index:EnvironmentKind");
+    expect(typeOf(input("ContainerAppsPlatform", "registrySku"))).toBe("#/types/pulumi-aca:index:RegistrySku");
+    expect(input("ContainerAppsPlatform", "workloadProfiles")).toMatchObject({ type: "array", items: { $ref: "#/types/pulumi-aca:index:DedicatedWorkloadProfile" } });
+    expect(input("ContainerAppsPlatform", "tags")).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+    expect(typeOf(input("ContainerAppsPlatform", "privateNetwork"))).toBe("#/types/pulumi-aca:index:PlatformNetworkArgs");
+  });
+
+  it("types the service's inputs: the platform by ids, the image as an Input, no function-typed arg", () => {
+    expect(input("ContainerAppService", "platform")).toMatchObject({ $ref: "#/types/pulumi-aca:index:PlatformReference" });
+    expect(input("ContainerAppService", "platform").optional).toBeUndefined();
+    expect(input("ContainerAppService", "image")).toMatchObject({ type: "string", optional: true });
+    expect(input("ContainerAppService", "image").plain).toBeUndefined();
+    expect(typeOf(input("ContainerAppService", "ingress"))).toBe("#/types/pulumi-aca:index:IngressMode");
+    expect(input("ContainerAppService", "cpu")).toMatchObject({ type: "number", optional: true });
+    expect(input("ContainerAppService", "keyVaultIds")).toMatchObject({ type: "array", items: { type: "string" } });
+    for (const component of COMPONENTS) expect(Object.keys(result.components[component]!.inputs)).not.toContain("exchangeToken");
+    const reference = result.typeDefinitions.PlatformReference!;
+    expect(Object.keys(reference.properties ?? {}).sort()).toEqual(
+      ["environmentId", "environmentKind", "location", "registryId", "registryLoginServer", "registryPushServer", "resourceGroupName"].sort(),
+    );
+    expect(reference.properties!.environmentId).toMatchObject({ type: "string" });
+    expect(reference.properties!.environmentId!.optional).toBeUndefined();
+  });
+
+  it("keeps today's args of PublicContainerApp and PrivateContainerApp", () => {
+    const publicInputs = Object.keys(result.components.PublicContainerApp!.inputs);
+    expect(publicInputs).toEqual(expect.arrayContaining(["names", "registrySku", "external", "secrets", "image", "appPath", "cpu", "memory", "dapr", "traffic", "probes"]));
+    const privateInputs = Object.keys(result.components.PrivateContainerApp!.inputs);
+    expect(privateInputs).toEqual(
+      expect.arrayContaining(["network", "existingNetwork", "privateDnsZoneIds", "internal", "externalIngress", "imagePush", "deployerIpAddress", "storageSku", "secrets"]),
+    );
+  });
+
+  it("lists the outputs a service needs from a platform, and each component's own", () => {
+    const platformOutputs = result.components.ContainerAppsPlatform!.outputs;
+    for (const name of ["resourceGroupName", "location", "environmentId", "environmentKind", "registryId", "registryLoginServer", "registryPushServer"]) {
+      expect([name, platformOutputs[name]]).toEqual([name, expect.objectContaining({ description: expect.any(String) })]);
+    }
+    expect(platformOutputs.virtualNetworkId).toMatchObject({ type: "string", optional: true });
+    expect(Object.keys(result.components.ContainerAppService!.outputs).sort()).toEqual(
+      ["appPrincipalId", "containerAppId", "containerAppName", "fqdn", "identityClientId", "identityId", "identityPrincipalId", "imageRef", "latestRevisionName", "url"].sort(),
+    );
+    expect(result.components.PrivateContainerApp!.outputs.privateEndpointIds).toMatchObject({ $ref: "#/types/pulumi-aca:index:PrivateEndpointIds" });
+    expect(result.components.PublicContainerApp!.outputs.url).toMatchObject({ type: "string" });
+  });
+
+  it("turns the string choices into enums with their members", () => {
+    expect(result.typeDefinitions.EnvironmentKind).toMatchObject({
+      type: "string",
+      enum: [
+        { name: "WorkloadProfiles", value: "workload-profiles" },
+        { name: "ConsumptionOnly", value: "consumption-only" },
+      ],
+    });
+    expect(result.typeDefinitions.IngressMode!.enum!.map((member) => member.value)).toEqual(["external", "internal", "none"]);
+  });
+});
