@@ -179,7 +179,17 @@ describe("npm run plan with the policy pack", () => {
     expect(run.lines).toContain("Policies passed.");
     expect(run.code).toBe(0);
     expect(run.lines).toContainEqual(expect.stringMatching(/^ {2}pulumi-aca:index:PublicContainerApp \S+ +(ok|advisory)$/));
+    // At preview the app's configuration and template are unknown until the registry and image exist.
+    expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:app:ContainerApp \S+ +not judged$/));
+  }, 200_000);
+
+  (realPack && publicExample ? it : it.skip)("judges examples/public's container app in update mode, as pulumi up does before creating it", async () => {
+    const run = await plan("examples/public", "--baseline", "public", "--mode", "update");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toContain("update");
     expect(run.lines).toContainEqual(expect.stringMatching(/^ +azure-native:app:ContainerApp \S+ +(ok|advisory)$/));
+    expect(run.lines.some((line) => line.includes("not judged"))).toBe(false);
   }, 200_000);
 
   (realPack && privateExample ? it : it.skip)("passes examples/private under the private baseline", async () => {
