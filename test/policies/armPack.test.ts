@@ -173,11 +173,11 @@ describe("the components under the arm-* rules", () => {
   // The refresh-token exchange runs only in an update; answer it here instead of the registry.
   const exchangeToken = async () => "refresh-token";
   const components: [string, () => Promise<unknown>][] = [
-    ["PublicContainerApp", async () => new (await import("../../components/publicContainerApp")).PublicContainerApp("web", { exchangeToken })],
-    ["PrivateContainerApp", async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", { exchangeToken })],
+    ["PublicContainerApp", async () => new (await import("../../components/publicContainerApp")).PublicContainerApp("web", {}, { exchangeToken })],
+    ["PrivateContainerApp", async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", {}, { exchangeToken })],
     [
       "PrivateContainerApp in a consumption-only environment",
-      async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", { exchangeToken, environmentKind: "consumption-only" }),
+      async () => new (await import("../../components/privateContainerApp")).PrivateContainerApp("web", { environmentKind: "consumption-only" }, { exchangeToken }),
     ],
   ];
 

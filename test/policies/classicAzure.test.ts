@@ -79,7 +79,7 @@ describe("classic @pulumi/azure resources, judged by the same rules", () => {
     it("judges init containers like the main container", async () => {
       const init = mutate(classicApp, (p) => (p.template.initContainers = [{ name: "migrate", image: "ghcr.io/acme/migrate:latest", cpu: 0.25, memory: "0.5Gi" }]));
       const diagnostics = await analyze(app, init);
-      expect(named(diagnostics, "mandatory")).toEqual(["aca-image-allowed-registry", "aca-image-no-latest-tag"]);
+      expect(named(diagnostics, "mandatory")).toEqual(["aca-image-allowed-registry", "aca-image-no-latest-tag", "aca-image-pulled-with-identity"]);
     });
 
     it("is judged through the policy server with the classic token, and reported as not judged when its ingress is unknown", async () => {

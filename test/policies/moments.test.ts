@@ -13,7 +13,7 @@ async function recordPublicApp(preview: boolean): Promise<Recording> {
     async () => {
       const { PublicContainerApp } = await import("../../components/publicContainerApp");
       // The refresh-token exchange runs only in an update; answer it here instead of the registry.
-      new PublicContainerApp("web", preview ? {} : { exchangeToken: async () => "refresh-token" });
+      new PublicContainerApp("web", {}, preview ? {} : { exchangeToken: async () => "refresh-token" });
     },
     { preview, config: LOCATION },
   );
@@ -43,6 +43,7 @@ describe("PublicContainerApp judged at preview and at pulumi up", () => {
       "web-app: aca-image-allowed-registry reads `template`,",
       "web-app: aca-image-digest-pinned reads `template`,",
       "web-app: aca-image-no-latest-tag reads `template`,",
+      "web-app: aca-image-pulled-with-identity reads `configuration`,",
       "web-app: aca-ingress-https-only reads `configuration`,",
       "web-app: aca-ip-restrictions-allow-only reads `configuration`,",
       "web-app: aca-probe-paths-distinct reads `template`,",

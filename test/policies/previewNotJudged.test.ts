@@ -22,6 +22,7 @@ describe("preview-not-judged", () => {
   it("names each rule that reads a configuration azure-native left unknown, and says when it is judged", async () => {
     const found = await unjudged({ ...containerApp, configuration: unknownObject });
     expect([...found.keys()].sort()).toEqual([
+      "aca-image-pulled-with-identity",
       "aca-ingress-https-only",
       "aca-ip-restrictions-allow-only",
       "aca-registry-identity",
@@ -41,6 +42,7 @@ describe("preview-not-judged", () => {
       "aca-image-allowed-registry",
       "aca-image-digest-pinned",
       "aca-image-no-latest-tag",
+      "aca-image-pulled-with-identity",
       "aca-probe-paths-distinct",
       "aca-replica-bounds",
       "aca-resource-limits",
@@ -51,7 +53,7 @@ describe("preview-not-judged", () => {
 
   it("names the exact property when only a value deep inside is unknown (an image built in the same update)", async () => {
     const found = await unjudged(containerAppAtPreview);
-    expect([...found.keys()].sort()).toEqual(["aca-image-allowed-registry", "aca-image-digest-pinned", "aca-image-no-latest-tag"]);
+    expect([...found.keys()].sort()).toEqual(["aca-image-allowed-registry", "aca-image-digest-pinned", "aca-image-no-latest-tag", "aca-image-pulled-with-identity"]);
     expect(found.get("aca-image-no-latest-tag")).toContain("reads `template.containers[0].image`, which is unknown");
   });
 
@@ -81,6 +83,7 @@ describe("preview-not-judged", () => {
 
   it("covers jobs and classic resources, naming the classic property", async () => {
     expect([...(await unjudged({ ...job, configuration: unknownObject }, { type: types.job })).keys()].sort()).toEqual([
+      "aca-image-pulled-with-identity",
       "aca-registry-identity",
       "aca-secrets-key-vault",
     ]);
