@@ -3,7 +3,7 @@
  * alone, and its delegation matches the environment kind.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, labelOf, ofType, props, sourcesOf, types } from "./graph";
 import { stackRule, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str } from "./util";
 
@@ -36,7 +36,7 @@ function subnetRef(resource: PolicyResource, property: string, value: unknown, r
   const subnets = sources.filter((source) => isOfType(source, types.subnet));
   if (subnets.length === 1 && !sources.some((source) => isOfType(source, types.virtualNetwork))) {
     const subnet = subnets[0]!;
-    return { key: subnet.urn, label: azureName(subnet) ?? subnet.name, declared: props(subnet) };
+    return { key: subnet.urn, label: labelOf(subnet), declared: props(subnet) };
   }
   const id = parseArmId(value);
   const subnetName = armName(id, "subnets");
@@ -67,10 +67,6 @@ function environmentSubnet(environment: PolicyResource, resources: PolicyResourc
   return subnetRef(environment, "vnetConfiguration", subnetId, resources);
 }
 
-function label(resource: PolicyResource): string {
-  return azureName(resource) ?? resource.name;
-}
-
 export const environmentSubnetDedicated = stackRule({
   name: "arm-environment-subnet-dedicated",
   description: "A managed environment's infrastructure subnet serves that environment alone: no second environment and no private endpoint in it.",
@@ -88,7 +84,7 @@ export const environmentSubnetDedicated = stackRule({
         continue;
       }
       report(
-        `Managed environments ${label(owner)} and ${label(environment)} must not share infrastructure subnet ${subnet.label}: ` +
+        `Managed environments ${labelOf(owner)} and ${labelOf(environment)} must not share infrastructure subnet ${subnet.label}: ` +
           "each environment needs a subnet dedicated to it alone.",
         environment.urn,
       );
@@ -98,7 +94,7 @@ export const environmentSubnetDedicated = stackRule({
       const owner = subnet ? owners.get(subnet.key) : undefined;
       if (!subnet || !owner) continue;
       report(
-        `Private endpoint ${label(endpoint)} must not be placed in ${subnet.label}, the infrastructure subnet of managed environment ${label(owner)}: ` +
+        `Private endpoint ${labelOf(endpoint)} must not be placed in ${subnet.label}, the infrastructure subnet of managed environment ${labelOf(owner)}: ` +
           "that subnet is dedicated to the environment; put the endpoint in a subnet of its own.",
         endpoint.urn,
       );
@@ -125,12 +121,12 @@ export const environmentSubnetDelegation = stackRule({
       const workloadProfiles = Array.isArray(profiles) && profiles.length > 0;
       if (workloadProfiles && !services.some((service) => sameText(service, appDelegation))) {
         report(
-          `Managed environment ${label(environment)} has workload profiles, so its infrastructure subnet ${subnet.label} must be delegated to ${appDelegation}.`,
+          `Managed environment ${labelOf(environment)} has workload profiles, so its infrastructure subnet ${subnet.label} must be delegated to ${appDelegation}.`,
           environment.urn,
         );
       } else if (!workloadProfiles && services.length > 0) {
         report(
-          `Managed environment ${label(environment)} is consumption-only, so its infrastructure subnet ${subnet.label} must not be delegated ` +
+          `Managed environment ${labelOf(environment)} is consumption-only, so its infrastructure subnet ${subnet.label} must not be delegated ` +
             `(is delegated to ${services.map((s) => str(s) ?? "?").join(", ")}).`,
           environment.urn,
         );

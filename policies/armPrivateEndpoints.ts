@@ -3,7 +3,7 @@
  * type offers, and the endpoint's DNS zone group must register it in the zone that group id uses.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, names, ofType, props, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, labelOf, names, ofType, props, sourcesOf, types } from "./graph";
 import { unaliasedType } from "./resourceTypes";
 import { stackRule, type AcaPolicy } from "./rule";
 import { armName, at, knownList, parseArmId, str } from "./util";
@@ -86,10 +86,6 @@ function endpointGroups(endpoint: PolicyResource): { groupId: string; targetType
   return found;
 }
 
-function endpointLabel(endpoint: PolicyResource): string {
-  return azureName(endpoint) ?? endpoint.name;
-}
-
 export const privateEndpointGroupId = stackRule({
   name: "arm-private-endpoint-group-id",
   description: "Private endpoint group ids are sub-resources the target resource type offers (registry, vault, blob, …).",
@@ -102,7 +98,7 @@ export const privateEndpointGroupId = stackRule({
         const offered = targetType ? privateLinkZones[targetType] : undefined;
         if (!offered || offered[groupId.toLowerCase()] !== undefined) continue;
         report(
-          `Private endpoint ${endpointLabel(endpoint)} must use a group id that ${targetType} offers (${Object.keys(offered).join(", ")}), not "${groupId}".`,
+          `Private endpoint ${labelOf(endpoint)} must use a group id that ${targetType} offers (${Object.keys(offered).join(", ")}), not "${groupId}".`,
           endpoint.urn,
         );
       }
@@ -168,7 +164,7 @@ export const privateDnsZoneMatchesGroup = stackRule({
       for (const zone of zoneNames(group, resources)) {
         if (zones.some((expected) => zonePattern(expected).test(zone))) continue;
         report(
-          `Private DNS zone group ${group.name} must register private endpoint ${endpointLabel(endpoint)} (group id ${groups.map((g) => g.groupId).join(", ")}) ` +
+          `Private DNS zone group ${group.name} must register private endpoint ${labelOf(endpoint)} (group id ${groups.map((g) => g.groupId).join(", ")}) ` +
             `in ${[...new Set(zones)].join(" or ")}, not ${zone}: names in any other zone do not resolve to the endpoint.`,
           group.urn,
         );

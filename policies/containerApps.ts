@@ -5,7 +5,7 @@
  * sidecars) and, where the setting exists on them, its init containers.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isOfType, names, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
+import { azureName, dependsThrough, isOfType, labelOf, names, ofType, props, refersTo, sourcesOf, types, type Match } from "./graph";
 import { roleIds } from "./roles";
 import { classicTypes } from "./resourceTypes";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
@@ -556,7 +556,7 @@ export const registryPullRole = stackRule({
           return identities.some((candidate) => principalIs(assignment, candidate) !== false);
         });
         if (!granted) {
-          const registryName = azureName(registry) ?? registry.name;
+          const registryName = labelOf(registry);
           const identityName = identities.length === 1 ? (identities[0] === app ? "its system identity" : `identity ${identities[0]!.name}`) : "its pull identity";
           report(
             `Container app ${app.name} pulls from registry ${registryName} with ${identityName}, which holds no AcrPull ` +

@@ -50,6 +50,11 @@ export function azureName(resource: PolicyResource): string | undefined {
   return isOfType(resource, types.subnet) ? str(at(p, "name")) : undefined;
 }
 
+/** How messages name a resource: its Azure name when the program sets one, else its Pulumi name. */
+export function labelOf(resource: PolicyResource): string {
+  return azureName(resource) ?? resource.name;
+}
+
 /**
  * The resources a property's value came from. When the engine sent no property dependencies at
  * all for the resource, every dependency is taken instead.

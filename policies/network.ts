@@ -1,6 +1,6 @@
 /** Rules for subnets, private endpoints and private DNS: NSGs, zone groups, VNet links. */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, isOfType, names, ofType, props, refersTo, sourcesOf, types } from "./graph";
+import { azureName, dependsThrough, isDescendantOf, isOfType, labelOf, names, ofType, props, refersTo, sourcesOf, types } from "./graph";
 import { resourceRule, stackRule, tunables, type AcaPolicy } from "./rule";
 import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str, type JsonObject } from "./util";
 
@@ -69,7 +69,7 @@ export const endpointDnsZoneGroup = stackRule({
     for (const endpoint of ofType(resources, types.privateEndpoint)) {
       if (groups.some((group) => groupBelongsTo(group, endpoint) !== false)) continue;
       report(
-        `Private endpoint ${azureName(endpoint) ?? endpoint.name} must have a PrivateDnsZoneGroup pointing at its private DNS zone ` +
+        `Private endpoint ${labelOf(endpoint)} must have a PrivateDnsZoneGroup pointing at its private DNS zone ` +
           "(e.g. privatelink.azurecr.io) so its name resolves to the private address.",
         endpoint.urn,
       );
@@ -146,8 +146,8 @@ export const privateDnsZoneLinked = stackRule({
         if (reported.has(key)) continue;
         reported.add(key);
         report(
-          `Private DNS zone ${azureName(zone) ?? zone.name} must be linked to virtual network ${azureName(vnet) ?? vnet.name} ` +
-            `(a privatedns VirtualNetworkLink), or private endpoint ${azureName(endpoint) ?? endpoint.name} will not resolve inside it.`,
+          `Private DNS zone ${labelOf(zone)} must be linked to virtual network ${labelOf(vnet)} ` +
+            `(a privatedns VirtualNetworkLink), or private endpoint ${labelOf(endpoint)} will not resolve inside it.`,
           zone.urn,
         );
       }

@@ -1,5 +1,5 @@
 /** The shared shape of the "has a private endpoint" rules (registries, vaults, storage accounts). */
-import { azureName, ofType, privateEndpointsFor, types } from "./graph";
+import { labelOf, ofType, privateEndpointsFor, types } from "./graph";
 import { stackRule, type AcaStackPolicy } from "./rule";
 
 export function privateEndpointRequired(options: {
@@ -25,7 +25,7 @@ export function privateEndpointRequired(options: {
         const { found, undecided } = privateEndpointsFor(resources, target, options.armType);
         if (found.length > 0 || undecided) continue;
         report(
-          `${options.noun} ${azureName(target) ?? target.name} must have a private endpoint (a PrivateEndpoint whose ` +
+          `${options.noun} ${labelOf(target)} must have a private endpoint (a PrivateEndpoint whose ` +
             "privateLinkServiceConnections point at it) in the private baseline.",
           target.urn,
         );
