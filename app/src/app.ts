@@ -1,4 +1,4 @@
-import { type Handler, Hono, type MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import { DaprClient } from "./dapr/client";
@@ -29,13 +29,15 @@ export interface AppDependencies {
  * Order matters: Hono runs matching handlers in registration order, so the probes, registered first,
  * answer before anything else runs. Every other route is registered on a staging app, then moved here
  * with each of its handlers wrapped by {@link observe} (request id and access line) instead of an
- * app-wide middleware, which would take every request off Hono's single-handler path. With telemetry
- * on, the server span wraps the same handlers, outside the access line, so the line carries its ids.
+ * app-wide middleware, which would take every request off Hono's single-handler path.
  */
 export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEvent }: AppDependencies): Hono {
   const app = new Hono();
 
   registerProbes(app, { lifecycle, accessLogger: config.logProbes ? logger : undefined });
+
+  // The span wraps the access line, so the line carries the span's ids.
+  if (serverSpans) app.use(serverSpans);
 
   const routes = new Hono();
   registerInfo(routes, { config });
@@ -46,27 +48,8 @@ export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEven
   for (const path of PROBE_PATHS) refuseOtherMethods(routes, path, ["GET", "HEAD"]);
 
   const handleError = errorHandler({ logger });
-  const wrap = <H extends Handler>(handler: H): H => {
-    const observed = observe(handler, { logger, onError: handleError });
-    return serverSpans ? inServerSpan(observed, serverSpans) : observed;
-  };
-  for (const { method, path, handler } of routes.routes) app.on(method, path, wrap(handler));
-  app.notFound(wrap(notFound));
+  for (const { method, path, handler } of routes.routes) app.on(method, path, observe(handler, { logger, onError: handleError }));
+  app.notFound(observe(notFound, { logger, onError: handleError }));
   app.onError(handleError);
   return app;
-}
-
-/**
- * Runs an observed handler inside the server-span middleware, for the first handler of a request
- * only (see {@link observe}). The middleware reads the answer from `c.res`, where Hono's compose()
- * would have put it.
- */
-function inServerSpan<H extends Handler>(observed: H, serverSpans: MiddlewareHandler): H {
-  return function inServerSpan(c, next) {
-    if (c.get("requestId") !== undefined) return observed(c, next);
-    return serverSpans(c, async () => {
-      const result: unknown = await observed(c, next);
-      if (result instanceof Response) c.res = result;
-    }).then(() => c.res);
-  } as H;
 }
