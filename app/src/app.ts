@@ -3,8 +3,8 @@ import type { Logger } from "pino";
 import type { Config } from "./config";
 import { DaprClient } from "./dapr/client";
 import type { Lifecycle } from "./lifecycle";
-import { requestIdAndAccessLog } from "./middleware/accessLog";
-import { errorHandler, methodNotAllowed, notFound } from "./problem";
+import { observe } from "./middleware/accessLog";
+import { errorHandler, notFound, refuseOtherMethods } from "./problem";
 import { type EventHandler, registerDapr } from "./routes/dapr";
 import { registerDependencies } from "./routes/dependencies";
 import { registerExceptions } from "./routes/exceptions";
@@ -27,7 +27,9 @@ export interface AppDependencies {
 /**
  * Builds the Hono app without listening: tests call `app.request(...)`, server.ts serves `app.fetch`.
  * Order matters: Hono runs matching handlers in registration order, so the probes, registered first,
- * answer before any middleware runs.
+ * answer before anything else runs. Every other route is registered on a staging app, then moved here
+ * with each of its handlers wrapped by {@link observe} (request id and access line) instead of an
+ * app-wide middleware, which would take every request off Hono's single-handler path.
  */
 export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEvent }: AppDependencies): Hono {
   const app = new Hono();
@@ -36,16 +38,18 @@ export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEven
 
   // The span wraps the access line, so the line carries the span's ids.
   if (serverSpans) app.use(serverSpans);
-  app.use(requestIdAndAccessLog({ logger }));
 
-  registerInfo(app, { config });
-  registerDependencies(app, { config });
-  registerExceptions(app);
-  registerState(app, { config, dapr: dapr ?? new DaprClient(config.dapr) });
-  registerDapr(app, { config, logger, onEvent });
-  for (const path of PROBE_PATHS) app.all(path, methodNotAllowed(["GET", "HEAD"]));
+  const routes = new Hono();
+  registerInfo(routes, { config });
+  registerDependencies(routes, { config });
+  registerExceptions(routes);
+  registerState(routes, { config, dapr: dapr ?? new DaprClient(config.dapr) });
+  registerDapr(routes, { config, logger, onEvent });
+  for (const path of PROBE_PATHS) refuseOtherMethods(routes, path, ["GET", "HEAD"]);
 
-  app.notFound(notFound);
-  app.onError(errorHandler({ logger }));
+  const handleError = errorHandler({ logger });
+  for (const { method, path, handler } of routes.routes) app.on(method, path, observe(handler, { logger, onError: handleError }));
+  app.notFound(observe(notFound, { logger, onError: handleError }));
+  app.onError(handleError);
   return app;
 }

@@ -1,5 +1,5 @@
-import { STATUS_CODES } from "node:http";
-import type { Context, ErrorHandler, Handler, NotFoundHandler } from "hono";
+import { METHODS, STATUS_CODES } from "node:http";
+import type { Context, ErrorHandler, Handler, Hono, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { requestLogger } from "./middleware/requestId";
@@ -90,4 +90,19 @@ export function methodNotAllowed(allowed: readonly string[]): Handler {
   return function methodNotAllowed(c) {
     return problem(c, 405, `${c.req.method} is not allowed here; use ${allow}.`, { Allow: allow });
   };
+}
+
+/**
+ * Answers 405 on `path` for every method Node's parser accepts (`http.METHODS`; it refuses the rest
+ * before routing, see httpServer.ts) except `allowed`, and HEAD when GET is allowed (Hono serves HEAD
+ * from the GET route). Registered per method rather than with `app.all()`, so that an allowed request
+ * matches one handler only and stays on Hono's single-handler path.
+ */
+export function refuseOtherMethods(app: Hono, path: string, allowed: readonly string[]): void {
+  const served = new Set(allowed.includes("GET") ? [...allowed, "HEAD"] : allowed);
+  app.on(
+    METHODS.filter((method) => !served.has(method)),
+    path,
+    methodNotAllowed(allowed),
+  );
 }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, ErrorHandler, Handler, Next } from "hono";
 import type { Logger } from "pino";
 import { writeAccessLine } from "../logger";
 import { assignRequestId } from "./requestId";
@@ -16,15 +16,51 @@ export function logAccess(logger: Logger, c: Context, status: number, startedAt:
   });
 }
 
+export interface ObserveOptions {
+  readonly logger: Logger;
+  /** The app's error handler: errors are answered here, so that the access line has the final status. */
+  readonly onError: ErrorHandler;
+}
+
+type HandlerResult = Response | Context | undefined | void;
+
 /**
- * The request id ({@link assignRequestId}) and one access-log line per request, after the response is
- * built, in one middleware: every middleware is one more async step of Hono's chain on every request.
+ * Wraps a route's handler (or a route's middleware) so that the request gets its id
+ * ({@link assignRequestId}) and, once answered, its one access-log line. A wrapper rather than an
+ * app-wide `app.use()`: a route with a single handler then stays on Hono's synchronous
+ * single-handler path, where any app-wide middleware sends every request through `compose()` and a
+ * chain of promises. When several wrapped handlers serve one request (a route's middleware, then
+ * its handler), the first to run does the work and the others only call through. An `Error` a
+ * handler throws is answered with `onError` here (and kept in `c.error`, as Hono does), so the line
+ * carries the status the client gets.
  */
-export function requestIdAndAccessLog({ logger }: { logger: Logger }): MiddlewareHandler {
-  return async function requestIdAndAccessLog(c, next) {
+export function observe<H extends Handler>(handler: H, { logger, onError }: ObserveOptions): H {
+  const finish = (c: Context, result: HandlerResult, startedAt: number): HandlerResult => {
+    logAccess(logger, c, result instanceof Response ? result.status : c.res.status, startedAt);
+    return result;
+  };
+  const answer = (c: Context, error: unknown, startedAt: number): HandlerResult | Promise<HandlerResult> => {
+    if (!(error instanceof Error)) throw error;
+    c.error = error;
+    const response = onError(error, c);
+    return response instanceof Promise ? response.then((resolved) => finish(c, resolved, startedAt)) : finish(c, response, startedAt);
+  };
+  return function observed(c: Context, next: Next) {
+    if (c.get("requestId") !== undefined) return handler(c, next);
     const startedAt = performance.now();
     assignRequestId(c);
-    await next();
-    logAccess(logger, c, c.res.status, startedAt);
-  };
+    let result: HandlerResult | Promise<HandlerResult>;
+    try {
+      result = handler(c, next) as HandlerResult | Promise<HandlerResult>;
+    } catch (error) {
+      return answer(c, error, startedAt);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (resolved) => finish(c, resolved, startedAt),
+        (error: unknown) => answer(c, error, startedAt),
+      );
+    }
+    return finish(c, result, startedAt);
+  } as H;
 }

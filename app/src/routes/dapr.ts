@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config";
 import { limitBody } from "../jsonBody";
 import { requestLogger } from "../middleware/requestId";
-import { methodNotAllowed, ProblemError } from "../problem";
+import { ProblemError, refuseOtherMethods } from "../problem";
 
 /** What Dapr should do with a delivered message. */
 export type EventOutcome = "SUCCESS" | "RETRY" | "DROP";
@@ -52,7 +52,7 @@ export function registerDapr(
   app.get("/dapr/subscribe", function subscribe(c) {
     return c.body(subscriptions, 200, { "Content-Type": "application/json" });
   });
-  app.all("/dapr/subscribe", methodNotAllowed(["GET", "HEAD"]));
+  refuseOtherMethods(app, "/dapr/subscribe", ["GET", "HEAD"]);
 
   app.post(EVENTS_ROUTE, limitBody(config.maxBodyBytes), async function deliverEvent(c) {
     const log = requestLogger(logger, c);
@@ -70,7 +70,7 @@ export function registerDapr(
     }
     return c.json({ status });
   });
-  app.all(EVENTS_ROUTE, methodNotAllowed(["POST"]));
+  refuseOtherMethods(app, EVENTS_ROUTE, ["POST"]);
 }
 
 /** The event, or why it can never be processed. */

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { Config } from "../config";
 import { OutboundError, outboundFetch } from "../outbound";
-import { methodNotAllowed, ProblemError } from "../problem";
+import { ProblemError, refuseOtherMethods } from "../problem";
 
 /**
  * An outbound call to the one target named by EXTERNAL_DEPENDENCY_URL. The target never comes from
@@ -40,5 +40,5 @@ export function registerDependencies(app: Hono, { config }: { config: Config }):
     }
     return c.json({ target: target.origin, status: response.status, bytes, duration_ms: durationMs });
   });
-  app.all("/api/dependencies/external", methodNotAllowed(["GET", "HEAD"]));
+  refuseOtherMethods(app, "/api/dependencies/external", ["GET", "HEAD"]);
 }

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { methodNotAllowed } from "../problem";
+import { refuseOtherMethods } from "../problem";
 
 /** Thrown on purpose by GET /api/exceptions/test-error to show the error path end to end. */
 export class DeliberateTestError extends Error {
@@ -17,5 +17,5 @@ export function registerExceptions(app: Hono): void {
   app.get("/api/exceptions/test-error", function testError() {
     throw new DeliberateTestError();
   });
-  app.all("/api/exceptions/test-error", methodNotAllowed(["GET", "HEAD"]));
+  refuseOtherMethods(app, "/api/exceptions/test-error", ["GET", "HEAD"]);
 }

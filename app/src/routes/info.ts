@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import type { Config } from "../config";
-import { methodNotAllowed } from "../problem";
+import { refuseOtherMethods } from "../problem";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 
@@ -23,5 +23,5 @@ export function registerInfo(app: Hono, { config }: { config: Config }): void {
   app.get("/info", function info(c) {
     return c.body(`${prefix}${Math.round(process.uptime())}}`, 200, JSON_TYPE);
   });
-  app.all("/info", methodNotAllowed(["GET", "HEAD"]));
+  refuseOtherMethods(app, "/info", ["GET", "HEAD"]);
 }

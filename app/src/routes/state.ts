@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import type { Config } from "../config";
 import { DaprError, type DaprClient } from "../dapr/client";
 import { limitBody, readJsonBody } from "../jsonBody";
-import { methodNotAllowed, ProblemError } from "../problem";
+import { ProblemError, refuseOtherMethods } from "../problem";
 
 /** Keys the state store is asked about: no separators Dapr gives meaning to (`||`), nothing to escape. */
 const STATE_KEY = /^[A-Za-z0-9._-]{1,128}$/;
@@ -28,7 +28,7 @@ export function registerState(app: Hono, { config, dapr }: { config: Config; dap
     return c.body(null, 204);
   });
 
-  app.all("/api/state/:key", methodNotAllowed(["GET", "HEAD", "PUT"]));
+  refuseOtherMethods(app, "/api/state/:key", ["GET", "HEAD", "PUT"]);
 }
 
 function validKey(key: string): string {

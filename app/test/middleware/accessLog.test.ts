@@ -1,3 +1,4 @@
+import { EVENTS_ROUTE } from "../../src/routes/dapr";
 import { testApp } from "../support/testApp";
 
 describe("accessLog", () => {
@@ -38,5 +39,43 @@ describe("accessLog", () => {
     const { app, lines } = testApp({ LOG_LEVEL: "warn" });
     await app.request("/info");
     expect(lines).toEqual([]);
+  });
+
+  it("writes one line, with the final status, for a request that route middleware refuses", async () => {
+    const { app, lines } = testApp({ APP_API_TOKEN: "secret-token", MAX_BODY_BYTES: "8" });
+    await app.request("/dapr/subscribe", { headers: { "X-Request-Id": "r-401" } });
+    await app.request("/dapr/events", {
+      method: "POST",
+      headers: { "X-Request-Id": "r-413", "dapr-api-token": "secret-token", "content-type": "application/json" },
+      body: JSON.stringify({ long: "more than eight bytes" }),
+    });
+    const accessLines = lines.filter((line) => line.message === "request completed");
+    expect(accessLines).toEqual([
+      expect.objectContaining({ level: "warn", request_id: "r-401", path: "/dapr/subscribe", status: 401 }),
+      expect.objectContaining({ level: "warn", request_id: "r-413", path: "/dapr/events", route: EVENTS_ROUTE, status: 413 }),
+    ]);
+  });
+
+  it("writes one line for a refused method and for HEAD", async () => {
+    const { app, lines } = testApp();
+    expect((await app.request("/info", { method: "DELETE" })).status).toBe(405);
+    expect((await app.request("/info", { method: "HEAD" })).status).toBe(200);
+    expect((await app.request("/dapr/events", { method: "HEAD" })).status).toBe(405);
+    expect(lines.map(({ method, path, route, status }) => ({ method, path, route, status }))).toEqual([
+      { method: "DELETE", path: "/info", route: "/info", status: 405 },
+      { method: "HEAD", path: "/info", route: "/info", status: 200 },
+      { method: "HEAD", path: "/dapr/events", route: EVENTS_ROUTE, status: 405 },
+    ]);
+  });
+
+  it("keeps a route with one handler on Hono's synchronous single-handler path", () => {
+    const { app, lines } = testApp();
+    // One matched handler, no app-wide middleware: Hono calls it directly and returns its Response
+    // without compose() or a promise; any app.use() in front of the routes would break both.
+    for (const path of ["/info", "/health", "/ready", "/api/state/k"]) expect(app.router.match("GET", path)[0]).toHaveLength(1);
+    const response = app.fetch(new Request("http://localhost/info"));
+    expect(response).toBeInstanceOf(Response);
+    expect((response as Response).status).toBe(200);
+    expect(lines).toEqual([expect.objectContaining({ path: "/info", status: 200 })]);
   });
 });

@@ -118,6 +118,16 @@ describe("serverSpans", () => {
     expect(span!.attributes["http.response.status_code"]).toBe(404);
   });
 
+  it("traces a 404 and a request refused by route middleware once each", async () => {
+    const { app } = tracedApp({ APP_API_TOKEN: "secret-token" });
+    expect((await app.request("/nowhere")).status).toBe(404);
+    expect((await app.request("/dapr/subscribe")).status).toBe(401);
+    expect(finished().map((span) => [span.name, span.attributes["http.response.status_code"]])).toEqual([
+      ["GET", 404],
+      ["GET /dapr/*", 401],
+    ]);
+  });
+
   it("does not trace probes", async () => {
     const { app } = tracedApp();
     await app.request("/health");

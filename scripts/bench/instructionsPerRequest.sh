@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Instructions per request of one server under valgrind's callgrind: a count that the machine's other
+# load does not change, for comparing code (CPU time and req/s both follow the neighbours).
+#
+#   scripts/bench/instructionsPerRequest.sh <server.js> [warm-up requests] [measured requests] [path]
+#
+# e.g.  scripts/bench/instructionsPerRequest.sh scripts/bench/servers/bareHono.mjs
+#       scripts/bench/instructionsPerRequest.sh app/dist/bootstrap.js
+#
+# The server runs under callgrind with instrumentation off (so warm-up and JIT tiering run at
+# valgrind's uninstrumented speed); after the warm-up load, instrumentation is switched on for the
+# measured requests only, the counters are dumped, and the total is divided by the request count.
+# Everything (JIT compilation on V8's background threads, GC) is counted, user space only: the
+# kernel's side of socket writes is not. Time-based caches behave differently at valgrind's speed
+# (the access line's time stamp, formatted once per millisecond, is formatted for nearly every
+# request here), so compare figures from this script with each other only. Needs valgrind, curl and
+# the project's autocannon; listens on 127.0.0.1 only; about a minute per run.
+set -euo pipefail
+server=${1:?usage: $0 <server.js> [warm-up requests] [measured requests] [path]}
+warmup=${2:-5000}
+measured=${3:-3000}
+path=${4:-/info}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+node="$root/node_modules/.bin/node"
+autocannon="$root/node_modules/.bin/autocannon"
+work=$(mktemp -d)
+port=$("$node" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+# vgdb names its pipes after USER and HOST; the server reads HOST as its listen address.
+export USER=${USER:-root} HOST=127.0.0.1
+prefix="$work/vgdb"
+
+NODE_ENV=production PORT=$port SHUTDOWN_DRAIN_DELAY_MS=0 \
+  valgrind --tool=callgrind --instr-atstart=no --vgdb-prefix="$prefix" --callgrind-out-file="$work/callgrind.out" \
+  "$node" "$server" >"$work/server.log" 2>&1 &
+launcher=$!
+trap 'kill "$launcher" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
+valgrind_pid=$(pgrep -f "valgrind.bin.*$work/callgrind.out" | head -1)
+"$autocannon" -t 60 -c 50 -a "$warmup" "http://127.0.0.1:$port$path" >/dev/null 2>&1
+callgrind_control --vgdb-prefix="$prefix" -i on "$valgrind_pid" >/dev/null
+summary=$("$autocannon" -t 60 -c 50 -a "$measured" "http://127.0.0.1:$port$path" 2>&1)
+callgrind_control --vgdb-prefix="$prefix" -i off "$valgrind_pid" >/dev/null
+callgrind_control --vgdb-prefix="$prefix" -d "$valgrind_pid" >/dev/null
+if grep -qE "[1-9][0-9]* (errors|non 2xx)" <<<"$summary"; then echo "$summary" >&2; echo "load had errors" >&2; exit 1; fi
+total=$(cat "$work"/callgrind.out.* | awk '/^totals:/ {sum += $2} END {print sum}')
+echo "$server $path: $total instructions for $measured requests, $((total / measured)) per request"
