@@ -39,7 +39,9 @@ export function checkCpuMemory(cpu: number, memory: string): void {
     throw new ValidationError("cpu", cpu, `must be one of ${CPU_MEMORY_PAIRS.map(([c]) => c).join(", ")} cores`);
   }
   const expected = `${cpu * 2}Gi`;
-  if (memory !== expected) {
+  // ARM reads the quantity, not the spelling: ".5Gi", "0.5Gi" and "0.50Gi" are the same request.
+  const gibibytes = /^(\d+\.?\d*|\.\d+)Gi$/.exec(memory);
+  if (!gibibytes || Number(gibibytes[1]) !== cpu * 2) {
     throw new ValidationError("memory", memory, `ACA's Consumption profile pairs ${cpu} cores with ${expected} (2 GiB per core)`);
   }
 }

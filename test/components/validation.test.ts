@@ -48,6 +48,15 @@ describe("argument validation", () => {
     expect(error.message).toContain("pairs 0.5 cores with 1Gi");
   });
 
+  it("accepts every spelling of the paired quantity that Azure accepts", () => {
+    for (const memory of [".5Gi", "0.5Gi", "0.50Gi"]) expect(() => checkCpuMemory(0.25, memory)).not.toThrow();
+    for (const memory of ["1.0Gi", "1.Gi", "01Gi"]) expect(() => checkCpuMemory(0.5, memory)).not.toThrow();
+  });
+
+  it("rejects memory in another unit or with no unit, naming the field", () => {
+    for (const memory of ["512Mi", "1", "1GB", "Gi", "1 Gi"]) expect(errorOf(() => checkCpuMemory(0.5, memory)).field).toBe("memory");
+  });
+
   it("rejects minReplicas above maxReplicas", () => {
     const error = errorOf(() => checkReplicas(5, 3));
     expect(error.message).toBe("Invalid `minReplicas`: 5; must not exceed maxReplicas (3).");
