@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { knownValue } from "./inputs";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { checkNameIfKnown, checkedName, generateName } from "./naming";
 import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ExistingNetwork, ImagePush, PrivateNetworkSettings, checkPlatformArgs, claimPlatformNames, plannedPlatform, uniqueSeedOf } from "./platform";
 import { PrivateLink, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames } from "./publicContainerApp";
@@ -14,11 +15,11 @@ import { ValidationError } from "./validation";
 /** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
 export interface PrivateContainerAppNames extends PublicContainerAppNames {
   /** Key Vault, globally unique. Default `kv-<prefix>-<hash>`. */
-  readonly keyVault?: string;
+  readonly keyVault?: pulumi.Input<string>;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
-  readonly storageAccount?: string;
+  readonly storageAccount?: pulumi.Input<string>;
   /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
-  readonly virtualNetwork?: string;
+  readonly virtualNetwork?: pulumi.Input<string>;
 }
 
 /** Private DNS zones owned elsewhere (a hub): given zones are used as they are and none are created. */
@@ -124,8 +125,8 @@ export function resolvePrivateDataNames(name: string, args: Pick<PrivateContaine
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
   };
-  checkName("keyVault", "names.keyVault", resolved.keyVault);
-  checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
+  checkNameIfKnown("keyVault", "names.keyVault", resolved.keyVault);
+  checkNameIfKnown("storageAccount", "names.storageAccount", resolved.storageAccount);
   return resolved;
 }
 
@@ -311,8 +312,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     claimPlatformNames(name, platformArgs, checkedPlatform);
     claimServiceNames(name, plannedArgs, checkedService);
     const claimant = `PrivateContainerApp ${name}`;
-    claimAzureName("key vault", "global", dataNames.keyVault, claimant, "names.keyVault");
-    claimAzureName("storage account", "global", dataNames.storageAccount, claimant, "names.storageAccount");
+    claimAzureName("key vault", "global", knownValue(dataNames.keyVault), claimant, "names.keyVault");
+    claimAzureName("storage account", "global", knownValue(dataNames.storageAccount), claimant, "names.storageAccount");
 
     const { exchangeToken: _exchange, ...resourceOptions } = opts;
     super("pulumi-aca:index:PrivateContainerApp", name, {}, upgradeOptions(name, "aca:index:PrivateContainerApp", resourceOptions));
@@ -323,8 +324,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     const placement = { resourceGroupName, location: platform.location, tags };
 
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
-    const vault = createKeyVault(name, { ...placement, vaultName: dataNames.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
-    const account = createStorageAccount(name, { ...placement, accountName: dataNames.storageAccount, sku: args.storageSku }, child);
+    const vault = createKeyVault(name, { ...placement, vaultName: checkedName("keyVault", "names.keyVault", dataNames.keyVault), tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
+    const account = createStorageAccount(name, { ...placement, accountName: checkedName("storageAccount", "names.storageAccount", dataNames.storageAccount), sku: args.storageSku }, child);
     const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
 
     const virtualNetworkId = platform.virtualNetworkId.apply((id) => id!);

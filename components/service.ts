@@ -8,7 +8,7 @@ import { ROLE_DEFINITION_IDS, createUserAssignedIdentity, grantRole } from "./id
 import { buildImage, validateImageArgs } from "./image";
 import { checkedInput, knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { checkNameIfKnown, checkedName, generateName } from "./naming";
 import { PlatformFacts, factsOf, platformTags } from "./platform";
 import { ENVIRONMENT_KINDS, EnvironmentKind } from "./subnets";
 import { ValidationError, checkDigestReference, checkExclusive, checkOneOf } from "./validation";
@@ -70,14 +70,18 @@ export interface ServiceIdentity {
   systemAssigned?: boolean;
 }
 
-/** Azure names of what a service creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of what a service creates; each defaults to one generated from the prefix. Each may be an Output
+ * (another stack's, another resource's): checked against Azure's rule once known, with the same error, and
+ * left out of the duplicate-name check, which compares only the names the program knows when it starts.
+ */
 export interface ContainerAppServiceNames {
   /** Container app. Default `ca-<prefix>-<stack>`. */
-  containerApp?: string;
+  containerApp?: pulumi.Input<string>;
   /** User-assigned identity (when created). Default `id-<prefix>-<stack>`. */
-  identity?: string;
+  identity?: pulumi.Input<string>;
   /** Image repository in the platform's registry. Default `<prefix>`. */
-  imageRepository?: string;
+  imageRepository?: pulumi.Input<string>;
 }
 
 export interface ContainerAppServiceArgs extends ContainerAppSettings {
@@ -91,8 +95,11 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   tags?: Record<string, string>;
   /** Who can reach the service. Default "internal". */
   ingress?: IngressMode;
-  /** The workload profile the app runs on. Default "Consumption" (none in a consumption-only environment). */
-  workloadProfileName?: string;
+  /**
+   * The workload profile the app runs on, one the platform's environment has. Default "Consumption" (none in a
+   * consumption-only environment). An Output is checked once known, with the same error.
+   */
+  workloadProfileName?: pulumi.Input<string>;
   /** The identity to pull and read secrets with. Default: a user-assigned identity created for the service. */
   identity?: ServiceIdentity;
   /**
@@ -125,7 +132,7 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the app exists. */
   storageAccountIds?: pulumi.Input<string>[];
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
-  serviceName?: string;
+  serviceName?: pulumi.Input<string>;
   /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
@@ -229,28 +236,30 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   if (identity.existingIdentityId !== undefined && identity.existingPrincipalId === undefined) {
     throw new ValidationError("identity.existingPrincipalId", undefined, "an existing identity needs its principal id, so it can be granted AcrPull (and its other roles) before the app exists");
   } else if (identity.existingIdentityId === undefined) {
-    checkName("userAssignedIdentity", "names.identity", names.identity);
+    checkNameIfKnown("userAssignedIdentity", "names.identity", names.identity);
   }
   checkExclusive({ image: args.image, appPath: args.appPath });
   checkExclusive({ image: args.image, dockerfile: args.dockerfile });
   checkExclusive({ image: args.image, imageTag: args.imageTag });
   let image: pulumi.Input<string> | undefined;
   if (args.image !== undefined) {
-    checkName("imageRepository", "names.imageRepository", names.imageRepository);
+    checkNameIfKnown("imageRepository", "names.imageRepository", names.imageRepository);
     const candidates = pullCandidates(args, facts);
-    // The platform's login server may be known only later (another stack's output): then the image is
-    // checked against it inside `apply`, with the same error.
-    const checkOnceKnown = (reference: string, server: string | undefined) => {
+    // The platform's login server (or the name of the registry it created) may be known only later (another
+    // stack's output): then the image is checked against it inside `apply`, with the same error.
+    const checkOnceKnown = (reference: string, server: string | undefined, registryName: string | undefined) => {
       checkDigestReference("image", reference);
       const [platformRegistry, ...others] = candidates;
-      pullSourceOf(reference, [{ ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase() }, ...others]);
+      const platformCandidate = { ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase(), registryName: platformRegistry!.registryName ?? registryName };
+      pullSourceOf(reference, [platformCandidate, ...others]);
     };
+    const later = (reference: pulumi.Input<string>) => checkedLater(reference, args.platform.registryLoginServer, facts?.registryName, checkOnceKnown);
     const knownImage = knownValue(args.image);
     if (knownImage !== undefined) {
       checkDigestReference("image", knownImage);
-      image = pullSourceOf(knownImage, candidates) !== undefined ? knownImage : checkedLater(knownImage, args.platform.registryLoginServer, checkOnceKnown);
+      image = pullSourceOf(knownImage, candidates) !== undefined ? knownImage : later(knownImage);
     } else {
-      image = checkedLater(args.image, args.platform.registryLoginServer, checkOnceKnown);
+      image = later(args.image);
     }
   } else {
     validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
@@ -275,7 +284,7 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   validateContainerAppArgs({
     containerAppName: names.containerApp,
     ...settings,
-    workloadProfileName: knownValue(workloadProfileName) ?? (typeof workloadProfileName === "string" ? workloadProfileName : undefined),
+    workloadProfileName: workloadProfileName as pulumi.Input<string> | undefined,
     env: { ...Object.fromEntries(SERVICE_ENV.map((key) => [key, ""])), ...args.env },
     secrets: args.secrets,
   });
@@ -285,31 +294,42 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
 function checkedLater(
   image: pulumi.Input<string>,
   server: pulumi.Input<string>,
-  check: (reference: string, server: string | undefined) => void,
+  registryName: pulumi.Input<string> | undefined,
+  check: (reference: string, server: string | undefined, registryName: string | undefined) => void,
 ): pulumi.Output<string> {
-  return pulumi.all([image, server]).apply(([reference, resolvedServer]) => {
-    check(reference, resolvedServer);
+  return pulumi.all([image, server, registryName]).apply(([reference, resolvedServer, resolvedName]) => {
+    check(reference, resolvedServer, resolvedName);
     return reference;
   });
 }
 
+/**
+ * The profile the app runs on: the requested one (checked against the environment's kind and, for a platform of
+ * this program, its profiles) or the default. Checked now when the kind and the request are known, otherwise
+ * inside `apply` once they are, with the same error.
+ */
 function workloadProfileOf(args: ContainerAppServiceArgs, environmentKind: pulumi.Input<EnvironmentKind>, facts: PlatformFacts | undefined): pulumi.Input<string | undefined> {
+  const profileFor = (kind: EnvironmentKind, requested: string | undefined): string | undefined => {
+    if (kind === "consumption-only" && requested !== undefined) {
+      throw new ValidationError("workloadProfileName", requested, "a consumption-only environment has no workload profiles");
+    }
+    if (requested !== undefined && facts && !facts.workloadProfileNames.includes(requested)) {
+      throw new ValidationError("workloadProfileName", requested, `the platform's environment has the profiles ${facts.workloadProfileNames.join(", ")}`);
+    }
+    return kind === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined;
+  };
   const requested = args.workloadProfileName;
-  const kind = knownValue(environmentKind);
-  if (kind === "consumption-only" && requested !== undefined) {
-    throw new ValidationError("workloadProfileName", requested, "a consumption-only environment has no workload profiles");
-  }
-  if (requested !== undefined && facts && !facts.workloadProfileNames.includes(requested)) {
-    throw new ValidationError("workloadProfileName", requested, `the platform's environment has the profiles ${facts.workloadProfileNames.join(", ")}`);
-  }
-  if (kind !== undefined) return kind === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined;
-  return pulumi.output(environmentKind).apply((resolved) => (resolved === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined));
+  // A platform of this program knows its kind while the program runs, even though its output does not.
+  const kind = knownValue(environmentKind) ?? facts?.environmentKind;
+  const knownRequest = knownValue(requested);
+  if (kind !== undefined && (requested === undefined || knownRequest !== undefined)) return profileFor(kind, knownRequest);
+  return pulumi.all([environmentKind, requested]).apply(([resolvedKind, resolvedRequest]) => profileFor(resolvedKind, resolvedRequest));
 }
 
 /** The registries the app may pull from: the platform's first, then `pullRegistries`. */
 function pullCandidates(args: ContainerAppServiceArgs, facts: PlatformFacts | undefined): PullCandidate[] {
   return [
-    { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: facts?.registryName, field: "platform.registryLoginServer" },
+    { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: knownValue(facts?.registryName), field: "platform.registryLoginServer" },
     ...(args.pullRegistries ?? []).map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
   ];
 }
@@ -318,8 +338,11 @@ function pullCandidates(args: ContainerAppServiceArgs, facts: PlatformFacts | un
 export function claimServiceNames(name: string, args: ContainerAppServiceArgs, checked: CheckedServiceArgs, claimant = `ContainerAppService ${name}`): void {
   const group = knownValue(args.platform.resourceGroupName) ?? checked.facts?.resourceGroupName;
   const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
-  claimAzureName("container app", inGroup, checked.names.containerApp, claimant, "names.containerApp");
-  if (args.identity?.existingIdentityId === undefined) claimAzureName("user-assigned identity", inGroup, checked.names.identity, claimant, "names.identity");
+  // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
+  claimAzureName("container app", inGroup, knownValue(checked.names.containerApp), claimant, "names.containerApp");
+  if (args.identity?.existingIdentityId === undefined) {
+    claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
+  }
 }
 
 /** What {@link buildService} created. */
@@ -358,7 +381,7 @@ export function buildService(
     principalId = pulumi.output(args.identity!.existingPrincipalId!);
     clientId = pulumi.output(args.identity?.existingClientId ?? "");
   } else {
-    identity = createUserAssignedIdentity(name, { ...placement, identityName: names.identity }, child);
+    identity = createUserAssignedIdentity(name, { ...placement, identityName: checkedName("userAssignedIdentity", "names.identity", names.identity) }, child);
     identityId = identity.id;
     principalId = identity.principalId;
     clientId = identity.clientId;
@@ -402,9 +425,9 @@ export function buildService(
     imageRef = pulumi.output(checked.image);
     // Pull settings follow the image's registry, worked out once its login server is known.
     const extra = args.pullRegistries ?? [];
-    pullRegistries = pulumi.all([imageRef, platformServer, identityId]).apply(([reference, server, identityResourceId]) => {
+    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName]).apply(([reference, server, identityResourceId, registryName]) => {
       const candidates: PullCandidate[] = [
-        { server: server.toLowerCase(), registryName: checked.facts?.registryName, field: "platform.registryLoginServer" },
+        { server: server.toLowerCase(), registryName, field: "platform.registryLoginServer" },
         ...extra.map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
       ];
       const source = pullSourceOf(reference, candidates);
@@ -424,6 +447,8 @@ export function buildService(
       ...settings,
       containerAppName: names.containerApp,
       environmentId: platform.environmentId,
+      // Known here unless the platform is another stack's; then the profile is an Output that says it all.
+      environmentKind: knownValue(checked.environmentKind) ?? checked.facts?.environmentKind,
       workloadProfileName: checked.workloadProfileName as pulumi.Input<string>,
       image: imageRef,
       pullRegistries,
