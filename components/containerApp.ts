@@ -243,6 +243,12 @@ export function resolveProbes(probes: ProbesArgs = {}, port = 8000): inputs.app.
   }));
 }
 
+/** A container's size, as the app's template takes it. */
+export interface ContainerResources {
+  readonly cpu: number;
+  readonly memory: string;
+}
+
 /** Dedicated profiles take any size their nodes fit; the pairs {@link checkCpuMemory} knows are the Consumption profile's. */
 function checkSize(cpu: number, memory: string, profile: string | undefined): void {
   if (profile === undefined || profile === CONSUMPTION_PROFILE) checkCpuMemory(cpu, memory);
@@ -252,11 +258,7 @@ function checkSize(cpu: number, memory: string, profile: string | undefined): vo
  * The container's `resources`: cpu and memory checked as a pair now when they and the profile are known, or,
  * when any of them is an Output, inside `apply` once all are known, with the same error.
  */
-export function checkedResources(
-  cpu: pulumi.Input<number>,
-  memory: pulumi.Input<string>,
-  profile: pulumi.Input<string | undefined>,
-): pulumi.Input<inputs.app.ContainerResourcesArgs> {
+export function checkedResources(cpu: pulumi.Input<number>, memory: pulumi.Input<string>, profile: pulumi.Input<string | undefined>): pulumi.Input<ContainerResources> {
   const known = knownResources(cpu, memory, profile);
   if (known) {
     checkSize(known.cpu, known.memory, known.profile);

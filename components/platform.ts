@@ -5,7 +5,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { CONSUMPTION_PROFILE, createManagedEnvironment, validateEnvironmentArgs } from "./environment";
 import { knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
-import { checkNameIfKnown, checkedName, generateName } from "./naming";
+import { ResourceKind, checkNameIfKnown, checkedName, generateName } from "./naming";
 import { checkAddressPrefixes, createPrivateNetwork } from "./network";
 import { createObservability, validateObservabilityArgs } from "./observability";
 import { LinkedPrivateZone, PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
@@ -426,7 +426,24 @@ export function checkPlatformArgs(name: string, args: ContainerAppsPlatformArgs)
   });
   const workloadProfiles = args.workloadProfiles ?? [];
   checkWorkloadProfiles(workloadProfiles, environmentKind);
-  return { names, tags, retentionInDays, environmentKind, registrySku, workloadProfiles, network };
+  return { names: namesToPassOn(names, args), tags, retentionInDays, environmentKind, registrySku, workloadProfiles, network };
+}
+
+/**
+ * The names the platform gives its resources: each one it uses checked, a known one now (it passed already),
+ * an Output inside `apply` once known, with the error a known one gets.
+ */
+function namesToPassOn(names: PlatformNames, args: ContainerAppsPlatformArgs): PlatformNames {
+  const creates = { observability: args.existingObservability === undefined, network: args.privateNetwork !== undefined && args.privateNetwork.existingNetwork === undefined };
+  const passOn = (used: boolean, kind: ResourceKind, field: string, value: pulumi.Input<string>) => (used ? checkedName(kind, field, value) : value);
+  return {
+    resourceGroup: passOn(args.resourceGroupName === undefined, "resourceGroup", "names.resourceGroup", names.resourceGroup),
+    registry: passOn(args.existingRegistry === undefined, "containerRegistry", "registryName", names.registry),
+    logAnalyticsWorkspace: passOn(creates.observability, "logAnalyticsWorkspace", "workspaceName", names.logAnalyticsWorkspace),
+    appInsights: passOn(creates.observability, "applicationInsights", "appInsightsName", names.appInsights),
+    environment: passOn(true, "managedEnvironment", "environmentName", names.environment),
+    virtualNetwork: passOn(creates.network, "virtualNetwork", "names.virtualNetwork", names.virtualNetwork),
+  };
 }
 
 /** Claims the platform's Azure names, so a second component of the program cannot take the same ones. */
@@ -664,7 +681,7 @@ export function buildPlatform(name: string, args: ContainerAppsPlatformArgs, che
   } else {
     const group = new resources.ResourceGroup(
       `${name}-rg`,
-      { resourceGroupName: checkedName("resourceGroup", "names.resourceGroup", names.resourceGroup), location: args.location, tags },
+      { resourceGroupName: names.resourceGroup, location: args.location, tags },
       opts,
     );
     resourceGroupName = group.name;
@@ -745,7 +762,7 @@ export function buildPlatform(name: string, args: ContainerAppsPlatformArgs, che
           clientAddressPrefixes: ranges.clientAddressPrefixes,
           privateEndpointClientPrefixes: ranges.privateEndpointClientPrefixes,
           names: {
-            virtualNetwork: checkedName("virtualNetwork", "names.virtualNetwork", names.virtualNetwork),
+            virtualNetwork: names.virtualNetwork,
             infrastructureSecurityGroup: securityGroupName(names.virtualNetwork, "infrastructure"),
             privateEndpointsSecurityGroup: securityGroupName(names.virtualNetwork, "private-endpoints"),
           },

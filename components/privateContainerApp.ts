@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { knownValue } from "./inputs";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { claimAzureName } from "./nameClaims";
-import { checkNameIfKnown, checkedName, generateName } from "./naming";
+import { checkedName, generateName } from "./naming";
 import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ExistingNetwork, ImagePush, PrivateNetworkSettings, checkPlatformArgs, claimPlatformNames, plannedPlatform, uniqueSeedOf } from "./platform";
 import { PrivateLink, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames } from "./publicContainerApp";
@@ -125,9 +125,11 @@ export function resolvePrivateDataNames(name: string, args: Pick<PrivateContaine
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
   };
-  checkNameIfKnown("keyVault", "names.keyVault", resolved.keyVault);
-  checkNameIfKnown("storageAccount", "names.storageAccount", resolved.storageAccount);
-  return resolved;
+  // A known name is checked now; an Output inside `apply` once known, with the same error.
+  return {
+    keyVault: checkedName("keyVault", "names.keyVault", resolved.keyVault),
+    storageAccount: checkedName("storageAccount", "names.storageAccount", resolved.storageAccount),
+  };
 }
 
 /** The platform half of a PrivateContainerApp's args: private mode, Premium registry, hub zones. */
@@ -324,8 +326,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     const placement = { resourceGroupName, location: platform.location, tags };
 
     const tenantId = authorization.getClientConfigOutput(child).tenantId;
-    const vault = createKeyVault(name, { ...placement, vaultName: checkedName("keyVault", "names.keyVault", dataNames.keyVault), tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
-    const account = createStorageAccount(name, { ...placement, accountName: checkedName("storageAccount", "names.storageAccount", dataNames.storageAccount), sku: args.storageSku }, child);
+    const vault = createKeyVault(name, { ...placement, vaultName: dataNames.keyVault, tenantId, softDeleteRetentionInDays: args.softDeleteRetentionInDays, purgeProtection: args.purgeProtection }, child);
+    const account = createStorageAccount(name, { ...placement, accountName: dataNames.storageAccount, sku: args.storageSku }, child);
     const container = createBlobContainer(name, { resourceGroupName, accountName: account.name, containerName: blobContainerName }, child);
 
     const virtualNetworkId = platform.virtualNetworkId.apply((id) => id!);

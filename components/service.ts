@@ -2,7 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AcrTokenExchange } from "./acrToken";
-import { ContainerAppSettings, CreatedContainerApp, KeyVaultSecretArgs, createContainerApp, resolveContainerAppSettings, validateContainerAppArgs } from "./containerApp";
+import {
+  ContainerAppSettings,
+  ContainerResources,
+  CreatedContainerApp,
+  KeyVaultSecretArgs,
+  checkedResources,
+  createContainerApp,
+  resolveContainerAppSettings,
+  validateContainerAppArgs,
+} from "./containerApp";
 import { CONSUMPTION_PROFILE } from "./environment";
 import { ROLE_DEFINITION_IDS, createUserAssignedIdentity, grantRole } from "./identity";
 import { buildImage, validateImageArgs } from "./image";
@@ -209,6 +218,8 @@ export interface CheckedServiceArgs {
   readonly facts?: PlatformFacts;
   /** The platform's environment is zone-redundant (known for a platform of the same program). */
   readonly zoneRedundant: boolean;
+  /** The container's cpu and memory, checked as a pair now or, when either or the profile is an Output, once known. */
+  readonly resources: pulumi.Input<ContainerResources>;
 }
 
 /** Variables the service sets itself. */
@@ -288,7 +299,14 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
     env: { ...Object.fromEntries(SERVICE_ENV.map((key) => [key, ""])), ...args.env },
     secrets: args.secrets,
   });
-  return { names, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant };
+  // The names the service gives its resources: a known one passed already, an Output is checked once known.
+  const namesToPassOn: ServiceNames = {
+    containerApp: checkedName("containerApp", "containerAppName", names.containerApp),
+    identity: identity.existingIdentityId === undefined ? checkedName("userAssignedIdentity", "names.identity", names.identity) : names.identity,
+    imageRepository: args.image === undefined ? checkedName("imageRepository", "imageRepository", names.imageRepository) : names.imageRepository,
+  };
+  const resources = checkedResources(settings.cpu, settings.memory, workloadProfileName);
+  return { names: namesToPassOn, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant, resources };
 }
 
 function checkedLater(
@@ -381,7 +399,7 @@ export function buildService(
     principalId = pulumi.output(args.identity!.existingPrincipalId!);
     clientId = pulumi.output(args.identity?.existingClientId ?? "");
   } else {
-    identity = createUserAssignedIdentity(name, { ...placement, identityName: checkedName("userAssignedIdentity", "names.identity", names.identity) }, child);
+    identity = createUserAssignedIdentity(name, { ...placement, identityName: names.identity }, child);
     identityId = identity.id;
     principalId = identity.principalId;
     clientId = identity.clientId;
@@ -439,12 +457,15 @@ export function buildService(
   const serviceName = args.serviceName ?? names.containerApp;
   const serviceVersion = pulumi.output(args.serviceVersion ?? imageRef);
   const settings = resolveContainerAppSettings(args, { zoneRedundant: checked.zoneRedundant });
+  const resources = knownValue(checked.resources) ?? { cpu: pulumi.output(checked.resources).cpu, memory: pulumi.output(checked.resources).memory };
   const hasDataRoles = (args.keyVaultIds?.length ?? 0) + (args.storageAccountIds?.length ?? 0) > 0;
   const app = createContainerApp(
     name,
     {
       ...placement,
       ...settings,
+      cpu: resources.cpu,
+      memory: resources.memory,
       containerAppName: names.containerApp,
       environmentId: platform.environmentId,
       // Known here unless the platform is another stack's; then the profile is an Output that says it all.
