@@ -70,6 +70,29 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(reference.properties!.environmentId!.optional).toBeUndefined();
   });
 
+  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name", () => {
+    for (const component of ["ContainerAppService", "PublicContainerApp", "PrivateContainerApp"]) {
+      expect([component, input(component, "cpu")]).toEqual([component, expect.objectContaining({ type: "number", optional: true })]);
+      expect([component, input(component, "memory")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
+      expect([component, input(component, "cpu").plain, input(component, "memory").plain, input(component, "serviceName").plain]).toEqual([component, undefined, undefined, undefined]);
+    }
+    expect(input("ContainerAppService", "workloadProfileName")).toMatchObject({ type: "string", optional: true });
+    expect(input("ContainerAppService", "workloadProfileName").plain).toBeUndefined();
+    const nameTypes = {
+      ContainerAppServiceNames: ["containerApp", "identity", "imageRepository"],
+      ContainerAppsPlatformNames: ["appInsights", "environment", "logAnalyticsWorkspace", "registry", "resourceGroup", "virtualNetwork"],
+      PublicContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "logAnalyticsWorkspace", "registry", "resourceGroup"],
+      PrivateContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "keyVault", "logAnalyticsWorkspace", "registry", "resourceGroup", "storageAccount", "virtualNetwork"],
+    };
+    for (const [typeName, fields] of Object.entries(nameTypes)) {
+      const properties = result.typeDefinitions[typeName]!.properties ?? {};
+      expect([typeName, Object.keys(properties).sort()]).toEqual([typeName, fields]);
+      for (const field of fields) expect([typeName, field, properties[field]]).toEqual([typeName, field, { type: "string", optional: true, description: expect.any(String) }]);
+    }
+    // The prefix stays plain: every generated name is derived from it while the program runs.
+    expect(input("ContainerAppService", "namePrefix")).toMatchObject({ type: "string", plain: true });
+  });
+
   it("keeps today's args of PublicContainerApp and PrivateContainerApp", () => {
     const publicInputs = Object.keys(result.components.PublicContainerApp!.inputs);
     expect(publicInputs).toEqual(expect.arrayContaining(["names", "registrySku", "external", "secrets", "image", "appPath", "cpu", "memory", "dapr", "traffic", "probes"]));
