@@ -516,7 +516,7 @@ export function dependenciesOf(dependsOn: pulumi.Input<pulumi.Input<pulumi.Resou
   if (dependsOn === undefined) return [];
   if (Array.isArray(dependsOn)) return dependsOn;
   if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
-  throw new ValidationError("dependsOn", "an Output", "a service's dependsOn must list the resources themselves");
+  throw new ValidationError("dependsOn", "an Output", "a service's or job's dependsOn must list the resources themselves");
 }
 
 /**

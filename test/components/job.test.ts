@@ -205,6 +205,13 @@ describe("ContainerAppJob on a platform of the same program", () => {
     expect(recording.named("reports-acrpull").propertyDependencies.scope).toEqual([recording.one(T.registry).urn]);
   });
 
+  it("registers the same resources in a preview, where the registry's login server and the digest are not known yet", async () => {
+    const update = await jobOnPlatform({ cronExpression: "30 1 * * *" });
+    const preview = await jobOnPlatform({ cronExpression: "30 1 * * *" }, { preview: true });
+    expect(preview.typeCounts()).toEqual(update.typeCounts());
+    expect(preview.one(T.job).dependencies).toEqual(expect.arrayContaining(preview.ofType(T.grant).map((grant) => grant.urn)));
+  });
+
   it("runs on a Dedicated profile of the environment, where the Consumption cpu/memory pairs do not apply", async () => {
     const recording = await jobOnPlatform({ image: DIGEST_REF, workloadProfileName: "batch", cpu: 2, memory: "8Gi" });
     expect(recording.one(T.job).inputs).toMatchObject({ workloadProfileName: "batch", template: { containers: [{ resources: { cpu: 2, memory: "8Gi" } }] } });
