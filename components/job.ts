@@ -227,6 +227,8 @@ function checkEventTrigger(trigger: JobEventTrigger, secretNames: readonly strin
   const ruleNames = new Set<string>();
   trigger.rules.forEach((rule, index) => {
     const field = `eventTrigger.rules[${index}]`;
+    // ARM's rule for scale rule names, from its 400 ContainerAppInvalidPropertyValue on `rules.name`
+    // (https://github.com/DFE-Digital/terraform-azurerm-container-apps-hosting/pull/96).
     if (typeof rule.name !== "string" || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(rule.name)) {
       throw new ValidationError(`${field}.name`, rule.name, "must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
     }

@@ -237,6 +237,11 @@ describe("ContainerAppJob on a platform of the same program", () => {
     ["a scheduled job without a schedule", { triggerType: "Schedule" }, 'Invalid `cronExpression`: undefined; the "Schedule" trigger needs a cron expression'],
     ["an event-driven job without scale rules", { eventTrigger: { rules: [] } }, "Invalid `eventTrigger.rules`: []; an event-driven job needs at least one scale rule"],
     [
+      "a scale rule name ARM rejects",
+      { eventTrigger: { rules: [{ name: "Queue Length", type: "azure-queue", metadata: { queueName: "q" } }] } },
+      'Invalid `eventTrigger.rules[0].name`: "Queue Length"; must be lowercase letters, digits',
+    ],
+    [
       "a scale rule reading a secret the job does not have",
       { eventTrigger: { rules: [{ name: "orders", type: "azure-servicebus", metadata: { queueName: "orders" }, auth: [{ secretRef: "missing", triggerParameter: "connection" }] }] } },
       'Invalid `eventTrigger.rules[0].auth[0].secretRef`: "missing"; must name one of the job\'s secrets',
