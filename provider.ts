@@ -2,11 +2,11 @@
 // language adds this package with `pulumi package add`. It serves the schema that Pulumi's component analyzer
 // infers from the TypeScript source, and constructs the components on the program's behalf.
 import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
-import { ContainerAppService, ContainerAppsPlatform, PrivateContainerApp, PublicContainerApp } from "./components";
+import { ContainerAppJob, ContainerAppService, ContainerAppsPlatform, PrivateContainerApp, PublicContainerApp } from "./components";
 
 // Nothing is exported: the Node.js plugin runner would take exported components for a package to host itself.
 // The components other languages get; their type tokens are `pulumi-aca:index:<Class>`.
-const components = [ContainerAppsPlatform, ContainerAppService, PublicContainerApp, PrivateContainerApp];
+const components = [ContainerAppsPlatform, ContainerAppService, ContainerAppJob, PublicContainerApp, PrivateContainerApp];
 
 componentProviderHost({ name: "pulumi-aca", dirname: __dirname, components }).catch((error: unknown) => {
   console.error(error);

@@ -279,6 +279,38 @@ function knownResources(cpu: pulumi.Input<number>, memory: pulumi.Input<string>,
   return { cpu: knownCpu, memory: knownMemory, profile: knownProfile };
 }
 
+/**
+ * Throws unless every secret is a Key Vault reference with a unique, valid name (an inline `value` is refused)
+ * and every environment variable, plain or fed by a secret, has a unique, valid name.
+ */
+export function checkSecretsAndEnv(secrets: readonly KeyVaultSecretArgs[] = [], env: Record<string, unknown> = {}): void {
+  const secretNames = new Set<string>();
+  secrets.forEach((secret, index) => {
+    if ("value" in (secret as object)) {
+      throw new ValidationError(`secrets[${index}].value`, "<redacted>", "inline secret values are not accepted; reference a Key Vault secret with `keyVaultUrl`");
+    }
+    checkSecretName(`secrets[${index}].name`, secret.name);
+    if (secretNames.has(secret.name)) throw new ValidationError(`secrets[${index}].name`, secret.name, "secret names must be unique");
+    secretNames.add(secret.name);
+    if (typeof secret.keyVaultUrl === "string") checkKeyVaultSecretUrl(`secrets[${index}].keyVaultUrl`, secret.keyVaultUrl);
+  });
+  const envNames = [...Object.keys(env), ...secrets.flatMap((secret) => (secret.env ? [secret.env] : []))];
+  checkEnvNames("env", envNames);
+}
+
+/** The container's variables: the plain ones, then those that read a secret by `secretRef`. */
+export function containerEnv(env: Record<string, pulumi.Input<string>> = {}, secrets: readonly KeyVaultSecretArgs[] = []): inputs.app.EnvironmentVarArgs[] {
+  return [
+    ...Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
+    ...secrets.flatMap((secret) => (secret.env ? [{ name: secret.env, secretRef: secret.name }] : [])),
+  ];
+}
+
+/** The secrets as Key Vault references, each read with the user-assigned identity. */
+export function keyVaultSecretRefs(secrets: readonly KeyVaultSecretArgs[] = [], identityId: pulumi.Input<string>): inputs.app.SecretArgs[] {
+  return secrets.map((secret) => ({ name: secret.name, keyVaultUrl: secret.keyVaultUrl, identity: identityId }));
+}
+
 /** Validates the container app args; throws before anything is registered (values given as Outputs: once known). */
 export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceGroupName" | "environmentId" | "image" | "registryServer" | "identityId">): void {
   checkNameIfKnown("containerApp", "containerAppName", args.containerAppName);
@@ -290,19 +322,7 @@ export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceG
   checkConcurrency(args.concurrency ?? 100);
   checkTerminationGracePeriod(args.terminationGracePeriodSeconds ?? 30);
   resolveProbes(args.probes, args.targetPort ?? 8000);
-  const secrets = args.secrets ?? [];
-  const secretNames = new Set<string>();
-  secrets.forEach((secret, index) => {
-    if ("value" in (secret as object)) {
-      throw new ValidationError(`secrets[${index}].value`, "<redacted>", "inline secret values are not accepted; reference a Key Vault secret with `keyVaultUrl`");
-    }
-    checkSecretName(`secrets[${index}].name`, secret.name);
-    if (secretNames.has(secret.name)) throw new ValidationError(`secrets[${index}].name`, secret.name, "secret names must be unique");
-    secretNames.add(secret.name);
-    if (typeof secret.keyVaultUrl === "string") checkKeyVaultSecretUrl(`secrets[${index}].keyVaultUrl`, secret.keyVaultUrl);
-  });
-  const envNames = [...Object.keys(args.env ?? {}), ...secrets.flatMap((secret) => (secret.env ? [secret.env] : []))];
-  checkEnvNames("env", envNames);
+  checkSecretsAndEnv(args.secrets, args.env);
   if (args.dapr?.appPort !== undefined) checkPort("dapr.appPort", args.dapr.appPort);
   if (args.traffic !== undefined) checkTrafficWeights(args.traffic);
   if (args.revisionSuffix !== undefined && !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(args.revisionSuffix)) {
@@ -323,10 +343,7 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
   const port = args.targetPort ?? 8000;
   const ingressEnabled = args.ingressEnabled ?? true;
   const secrets = args.secrets ?? [];
-  const env: inputs.app.EnvironmentVarArgs[] = [
-    ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
-    ...secrets.flatMap((secret) => (secret.env ? [{ name: secret.env, secretRef: secret.name }] : [])),
-  ];
+  const env = containerEnv(args.env, secrets);
   const traffic = args.traffic?.map((entry) => ({
     revisionName: entry.revisionName,
     latestRevision: entry.latestRevision,
@@ -359,7 +376,7 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
         activeRevisionsMode: traffic ? "Multiple" : "Single",
         ingress: ingressEnabled ? { external: args.external ?? true, targetPort: port, transport: "auto", allowInsecure: false, traffic } : undefined,
         registries: args.pullRegistries ?? (args.registryServer !== undefined ? [{ server: args.registryServer, identity: args.identityId }] : undefined),
-        secrets: secrets.map((secret) => ({ name: secret.name, keyVaultUrl: secret.keyVaultUrl, identity: args.identityId })),
+        secrets: keyVaultSecretRefs(secrets, args.identityId),
         dapr,
       },
       template: {
@@ -388,7 +405,7 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
   return { app: containerApp, fqdn, url: pulumi.interpolate`https://${fqdn}` };
 }
 
-function mergeDependsOn(
+export function mergeDependsOn(
   first: pulumi.CustomResourceOptions["dependsOn"],
   second: pulumi.Input<pulumi.Resource>[] | undefined,
 ): pulumi.CustomResourceOptions["dependsOn"] {

@@ -16,6 +16,7 @@ export * from "./keyVault";
 export * from "./storage";
 export * from "./platform";
 export * from "./service";
+export * from "./job";
 export * from "./topology";
 export * from "./publicContainerApp";
 export * from "./privateContainerApp";

@@ -8,6 +8,7 @@ export type ResourceKind =
   | "resourceGroup"
   | "containerRegistry"
   | "containerApp"
+  | "containerAppJob"
   | "managedEnvironment"
   | "logAnalyticsWorkspace"
   | "applicationInsights"
@@ -63,6 +64,17 @@ export const NAME_RULES: Readonly<Record<ResourceKind, NameRule>> = {
     pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/,
     description: "2-32 lowercase letters, digits and hyphens, starting with a letter, ending with a letter or digit, no '--'",
     abbreviation: "ca",
+    separator: "-",
+    globallyUnique: false,
+  },
+  // Microsoft.App/jobs: the container app rule, and the Cloud Adoption Framework's "caj" prefix
+  // (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.ContainerApp.JobNaming/).
+  containerAppJob: {
+    minLength: 2,
+    maxLength: 32,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/,
+    description: "2-32 lowercase letters, digits and hyphens, starting with a letter, ending with a letter or digit, no '--'",
+    abbreviation: "caj",
     separator: "-",
     globallyUnique: false,
   },

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AcrTokenExchange } from "./acrToken";
@@ -225,30 +226,38 @@ export interface CheckedServiceArgs {
 /** Variables the service sets itself. */
 export const SERVICE_ENV = ["PORT", "OTEL_SERVICE_NAME", "SERVICE_VERSION", "AZURE_CLIENT_ID"] as const;
 
-/**
- * Checks everything the service takes and fills in the defaults. Throws a ValidationError naming the field,
- * the value and the rule before anything is registered; values known only later are checked inside `apply`
- * with the same error.
- */
-export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): CheckedServiceArgs {
-  if (args.platform === undefined || args.platform === null) {
-    throw new ValidationError("platform", undefined, "a service needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids");
-  }
-  const names = resolveServiceNames(name, args);
-  const tags = platformTags(args.tags);
-  const facts = factsOf(args.platform);
-  const ingress = args.ingress ?? "internal";
-  checkOneOf("ingress", ingress, INGRESS_MODES);
-  const environmentKind = checkedInput<EnvironmentKind>(args.platform.environmentKind ?? facts?.environmentKind ?? "workload-profiles", (kind) =>
-    checkOneOf("platform.environmentKind", kind, ENVIRONMENT_KINDS),
-  );
-  const workloadProfileName = workloadProfileOf(args, environmentKind, facts);
-  const identity = args.identity ?? {};
+/** Throws unless an existing identity comes with its principal id, or the identity to create has a valid name. */
+export function checkWorkloadIdentity(identity: ServiceIdentity = {}, identityName: pulumi.Input<string>): void {
   if (identity.existingIdentityId !== undefined && identity.existingPrincipalId === undefined) {
     throw new ValidationError("identity.existingPrincipalId", undefined, "an existing identity needs its principal id, so it can be granted AcrPull (and its other roles) before the app exists");
   } else if (identity.existingIdentityId === undefined) {
-    checkNameIfKnown("userAssignedIdentity", "names.identity", names.identity);
+    checkNameIfKnown("userAssignedIdentity", "names.identity", identityName);
   }
+}
+
+/**
+ * The names a workload gives its resources: a known one passed its check already, an Output is checked inside
+ * `apply` once known, with the error a known one gets. Names the workload does not use are passed on as given.
+ */
+export function workloadNamesToPassOn<Names extends Pick<ServiceNames, "identity" | "imageRepository">>(
+  names: Names,
+  args: Pick<ContainerAppServiceArgs, "identity" | "image">,
+): Names {
+  return {
+    ...names,
+    identity: args.identity?.existingIdentityId === undefined ? checkedName("userAssignedIdentity", "names.identity", names.identity) : names.identity,
+    imageRepository: args.image === undefined ? checkedName("imageRepository", "imageRepository", names.imageRepository) : names.imageRepository,
+  };
+}
+
+/** What a workload takes about its image: a ready reference or a build, and the registries it may pull from. */
+export type WorkloadImageArgs = Pick<ContainerAppServiceArgs, "platform" | "image" | "appPath" | "dockerfile" | "imageTag" | "pullRegistries">;
+
+/**
+ * Checks a ready image (pinned by digest, from a registry the workload pulls from: now, or once the platform's
+ * login server is known) or the build args. Returns the image to run; undefined when the workload builds it.
+ */
+export function checkWorkloadImage(args: WorkloadImageArgs, names: Pick<ServiceNames, "imageRepository">, facts: PlatformFacts | undefined): pulumi.Input<string> | undefined {
   checkExclusive({ image: args.image, appPath: args.appPath });
   checkExclusive({ image: args.image, dockerfile: args.dockerfile });
   checkExclusive({ image: args.image, imageTag: args.imageTag });
@@ -280,6 +289,29 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
       throw new ValidationError(`pullRegistries[${index}].server`, registry.server, "must be a registry login server such as contoso.azurecr.io");
     }
   });
+  return image;
+}
+
+/**
+ * Checks everything the service takes and fills in the defaults. Throws a ValidationError naming the field,
+ * the value and the rule before anything is registered; values known only later are checked inside `apply`
+ * with the same error.
+ */
+export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): CheckedServiceArgs {
+  if (args.platform === undefined || args.platform === null) {
+    throw new ValidationError("platform", undefined, "a service needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids");
+  }
+  const names = resolveServiceNames(name, args);
+  const tags = platformTags(args.tags);
+  const facts = factsOf(args.platform);
+  const ingress = args.ingress ?? "internal";
+  checkOneOf("ingress", ingress, INGRESS_MODES);
+  const environmentKind = checkedInput<EnvironmentKind>(args.platform.environmentKind ?? facts?.environmentKind ?? "workload-profiles", (kind) =>
+    checkOneOf("platform.environmentKind", kind, ENVIRONMENT_KINDS),
+  );
+  const workloadProfileName = workloadProfileOf(args, environmentKind, facts);
+  checkWorkloadIdentity(args.identity, names.identity);
+  const image = checkWorkloadImage(args, names, facts);
   const zoneRedundant = facts?.zoneRedundant ?? false;
   const settings = resolveContainerAppSettings(args, { zoneRedundant });
   if (zoneRedundant && settings.minReplicas < 2) {
@@ -299,12 +331,7 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
     env: { ...Object.fromEntries(SERVICE_ENV.map((key) => [key, ""])), ...args.env },
     secrets: args.secrets,
   });
-  // The names the service gives its resources: a known one passed already, an Output is checked once known.
-  const namesToPassOn: ServiceNames = {
-    containerApp: checkedName("containerApp", "containerAppName", names.containerApp),
-    identity: identity.existingIdentityId === undefined ? checkedName("userAssignedIdentity", "names.identity", names.identity) : names.identity,
-    imageRepository: args.image === undefined ? checkedName("imageRepository", "imageRepository", names.imageRepository) : names.imageRepository,
-  };
+  const namesToPassOn: ServiceNames = { ...workloadNamesToPassOn(names, args), containerApp: checkedName("containerApp", "containerAppName", names.containerApp) };
   const resources = checkedResources(settings.cpu, settings.memory, workloadProfileName);
   return { names: namesToPassOn, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant, resources };
 }
@@ -326,7 +353,7 @@ function checkedLater(
  * this program, its profiles) or the default. Checked now when the kind and the request are known, otherwise
  * inside `apply` once they are, with the same error.
  */
-function workloadProfileOf(args: ContainerAppServiceArgs, environmentKind: pulumi.Input<EnvironmentKind>, facts: PlatformFacts | undefined): pulumi.Input<string | undefined> {
+export function workloadProfileOf(args: Pick<ContainerAppServiceArgs, "workloadProfileName">, environmentKind: pulumi.Input<EnvironmentKind>, facts: PlatformFacts | undefined): pulumi.Input<string | undefined> {
   const profileFor = (kind: EnvironmentKind, requested: string | undefined): string | undefined => {
     if (kind === "consumption-only" && requested !== undefined) {
       throw new ValidationError("workloadProfileName", requested, "a consumption-only environment has no workload profiles");
@@ -345,7 +372,7 @@ function workloadProfileOf(args: ContainerAppServiceArgs, environmentKind: pulum
 }
 
 /** The registries the app may pull from: the platform's first, then `pullRegistries`. */
-function pullCandidates(args: ContainerAppServiceArgs, facts: PlatformFacts | undefined): PullCandidate[] {
+function pullCandidates(args: WorkloadImageArgs, facts: PlatformFacts | undefined): PullCandidate[] {
   return [
     { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: knownValue(facts?.registryName), field: "platform.registryLoginServer" },
     ...(args.pullRegistries ?? []).map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
@@ -361,6 +388,113 @@ export function claimServiceNames(name: string, args: ContainerAppServiceArgs, c
   if (args.identity?.existingIdentityId === undefined) {
     claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
   }
+}
+
+/** The identity a workload pulls and reads secrets with, and its grants, each to wait for before the workload exists. */
+export interface WorkloadIdentity {
+  readonly identity?: managedidentity.UserAssignedIdentity;
+  readonly identityId: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
+  readonly grants: authorization.RoleAssignment[];
+}
+
+/**
+ * Creates the workload's user-assigned identity (or takes the existing one) and grants it AcrPull on the
+ * platform's registry and on `pullRegistries`, Key Vault Secrets User on `keyVaultIds` and Storage Blob Data
+ * Contributor on `storageAccountIds`.
+ */
+export function createWorkloadIdentity(
+  name: string,
+  args: Pick<ContainerAppServiceArgs, "platform" | "identity" | "pullRegistries" | "keyVaultIds" | "storageAccountIds">,
+  identityName: pulumi.Input<string>,
+  placement: { resourceGroupName: pulumi.Input<string>; location?: pulumi.Input<string>; tags: Record<string, string> },
+  child: { parent: pulumi.Resource },
+): WorkloadIdentity {
+  const platform = args.platform;
+  let identity: managedidentity.UserAssignedIdentity | undefined;
+  let identityId: pulumi.Output<string>;
+  let principalId: pulumi.Output<string>;
+  let clientId: pulumi.Output<string>;
+  const existing = args.identity?.existingIdentityId;
+  if (existing !== undefined) {
+    identityId = pulumi.output(existing);
+    principalId = pulumi.output(args.identity!.existingPrincipalId!);
+    clientId = pulumi.output(args.identity?.existingClientId ?? "");
+  } else {
+    identity = createUserAssignedIdentity(name, { ...placement, identityName }, child);
+    identityId = identity.id;
+    principalId = identity.principalId;
+    clientId = identity.clientId;
+  }
+
+  // User-assigned, so every grant exists before the app: a system-assigned identity cannot be granted in time.
+  const grants = [
+    grantRole(`${name}-acrpull`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.AcrPull, scope: platform.registryId }, child),
+    ...(args.pullRegistries ?? []).map((registry, index) =>
+      grantRole(`${name}-acrpull-${index + 1}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.AcrPull, scope: registry.registryId }, child),
+    ),
+    ...(args.keyVaultIds ?? []).map((scope, index) =>
+      grantRole(`${name}-kv-secrets-user${index === 0 ? "" : `-${index + 1}`}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.KeyVaultSecretsUser, scope }, child),
+    ),
+    ...(args.storageAccountIds ?? []).map((scope, index) =>
+      grantRole(`${name}-blob-contributor${index === 0 ? "" : `-${index + 1}`}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.StorageBlobDataContributor, scope }, child),
+    ),
+  ];
+
+  return { identity, identityId, principalId, clientId, grants };
+}
+
+/**
+ * The image a workload runs and its pull settings: the build pushed to the platform's registry, or the ready
+ * reference with the settings of the registry that serves it.
+ */
+export function provideWorkloadImage(
+  name: string,
+  args: WorkloadImageArgs & Pick<ContainerAppServiceArgs, "buildArgs" | "buildOnPreview">,
+  checked: Pick<CheckedServiceArgs, "image" | "facts">,
+  imageRepository: pulumi.Input<string>,
+  identityId: pulumi.Output<string>,
+  opts: { parent: pulumi.Resource; exchangeToken?: AcrTokenExchange },
+): { imageRef: pulumi.Output<string>; pullRegistries: pulumi.Input<inputs.app.RegistryCredentialsArgs[]> } {
+  const platform = args.platform;
+  const child = { parent: opts.parent };
+  let imageRef: pulumi.Output<string>;
+  let pullRegistries: pulumi.Input<inputs.app.RegistryCredentialsArgs[]>;
+  const platformServer = pulumi.output(platform.registryLoginServer);
+  if (checked.image === undefined) {
+    const built = buildImage(
+      name,
+      {
+        loginServer: platform.registryPushServer ?? platform.registryLoginServer,
+        repository: imageRepository,
+        appPath: args.appPath,
+        dockerfile: args.dockerfile,
+        buildArgs: args.buildArgs,
+        buildOnPreview: args.buildOnPreview,
+        imageTag: args.imageTag,
+        exchangeToken: opts.exchangeToken,
+      },
+      child,
+    );
+    imageRef = built.ref;
+    pullRegistries = [{ server: platformServer, identity: identityId }];
+  } else {
+    imageRef = pulumi.output(checked.image);
+    // Pull settings follow the image's registry, worked out once its login server is known.
+    const extra = args.pullRegistries ?? [];
+    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName]).apply(([reference, server, identityResourceId, registryName]) => {
+      const candidates: PullCandidate[] = [
+        { server: server.toLowerCase(), registryName, field: "platform.registryLoginServer" },
+        ...extra.map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
+      ];
+      const source = pullSourceOf(reference, candidates);
+      if (source === "anonymous" || source === undefined) return [];
+      return [{ server: source === 0 ? server : extra[source - 1]!.server, identity: identityResourceId }];
+    });
+  }
+
+  return { imageRef, pullRegistries };
 }
 
 /** What {@link buildService} created. */
@@ -389,70 +523,8 @@ export function buildService(
   const platform = args.platform;
   const placement = { resourceGroupName: platform.resourceGroupName, location: platform.location, tags };
 
-  let identity: managedidentity.UserAssignedIdentity | undefined;
-  let identityId: pulumi.Output<string>;
-  let principalId: pulumi.Output<string>;
-  let clientId: pulumi.Output<string>;
-  const existing = args.identity?.existingIdentityId;
-  if (existing !== undefined) {
-    identityId = pulumi.output(existing);
-    principalId = pulumi.output(args.identity!.existingPrincipalId!);
-    clientId = pulumi.output(args.identity?.existingClientId ?? "");
-  } else {
-    identity = createUserAssignedIdentity(name, { ...placement, identityName: names.identity }, child);
-    identityId = identity.id;
-    principalId = identity.principalId;
-    clientId = identity.clientId;
-  }
-
-  // User-assigned, so every grant exists before the app: a system-assigned identity cannot be granted in time.
-  const grants = [
-    grantRole(`${name}-acrpull`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.AcrPull, scope: platform.registryId }, child),
-    ...(args.pullRegistries ?? []).map((registry, index) =>
-      grantRole(`${name}-acrpull-${index + 1}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.AcrPull, scope: registry.registryId }, child),
-    ),
-    ...(args.keyVaultIds ?? []).map((scope, index) =>
-      grantRole(`${name}-kv-secrets-user${index === 0 ? "" : `-${index + 1}`}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.KeyVaultSecretsUser, scope }, child),
-    ),
-    ...(args.storageAccountIds ?? []).map((scope, index) =>
-      grantRole(`${name}-blob-contributor${index === 0 ? "" : `-${index + 1}`}`, { principalId, roleDefinitionId: ROLE_DEFINITION_IDS.StorageBlobDataContributor, scope }, child),
-    ),
-  ];
-
-  let imageRef: pulumi.Output<string>;
-  let pullRegistries: pulumi.Input<inputs.app.RegistryCredentialsArgs[]> | undefined;
-  const platformServer = pulumi.output(platform.registryLoginServer);
-  if (checked.image === undefined) {
-    const built = buildImage(
-      name,
-      {
-        loginServer: platform.registryPushServer ?? platform.registryLoginServer,
-        repository: names.imageRepository,
-        appPath: args.appPath,
-        dockerfile: args.dockerfile,
-        buildArgs: args.buildArgs,
-        buildOnPreview: args.buildOnPreview,
-        imageTag: args.imageTag,
-        exchangeToken: opts.exchangeToken,
-      },
-      child,
-    );
-    imageRef = built.ref;
-    pullRegistries = [{ server: platformServer, identity: identityId }];
-  } else {
-    imageRef = pulumi.output(checked.image);
-    // Pull settings follow the image's registry, worked out once its login server is known.
-    const extra = args.pullRegistries ?? [];
-    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName]).apply(([reference, server, identityResourceId, registryName]) => {
-      const candidates: PullCandidate[] = [
-        { server: server.toLowerCase(), registryName, field: "platform.registryLoginServer" },
-        ...extra.map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
-      ];
-      const source = pullSourceOf(reference, candidates);
-      if (source === "anonymous" || source === undefined) return [];
-      return [{ server: source === 0 ? server : extra[source - 1]!.server, identity: identityResourceId }];
-    });
-  }
+  const { identity, identityId, principalId, clientId, grants } = createWorkloadIdentity(name, args, names.identity, placement, child);
+  const { imageRef, pullRegistries } = provideWorkloadImage(name, args, checked, names.imageRepository, identityId, { ...child, exchangeToken: opts.exchangeToken });
 
   const serviceName = args.serviceName ?? names.containerApp;
   const serviceVersion = pulumi.output(args.serviceVersion ?? imageRef);
@@ -496,11 +568,11 @@ export function buildService(
   return { app, imageRef, identityId, identityPrincipalId: principalId, identityClientId: clientId, identity };
 }
 
-function dependenciesOf(dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): pulumi.Input<pulumi.Resource>[] {
+export function dependenciesOf(dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): pulumi.Input<pulumi.Resource>[] {
   if (dependsOn === undefined) return [];
   if (Array.isArray(dependsOn)) return dependsOn;
   if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
-  throw new ValidationError("dependsOn", "an Output", "a service's dependsOn must list the resources themselves");
+  throw new ValidationError("dependsOn", "an Output", "a service's or job's dependsOn must list the resources themselves");
 }
 
 /**

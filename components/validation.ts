@@ -181,3 +181,45 @@ export function checkTrafficWeights(weights: readonly TrafficWeight[]): void {
 export function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
   if (!allowed.includes(value)) throw new ValidationError(field, value, `must be one of ${allowed.join(", ")}`);
 }
+
+const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names?: readonly string[] }> = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
+  { name: "day of week", min: 0, max: 6, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] },
+];
+
+/**
+ * Throws unless `expression` is a five-field cron expression (minute, hour, day of month, month, day of week),
+ * the format Container Apps jobs take, evaluated in UTC
+ * (https://learn.microsoft.com/azure/container-apps/jobs#scheduled-jobs). Each field is `*` or a comma list of
+ * values and ranges, each with an optional `/step`; months and days of the week may also be named (JAN, MON).
+ */
+export function checkCronExpression(field: string, expression: string): void {
+  const fields = typeof expression === "string" ? expression.trim().split(/\s+/) : [];
+  if (fields.length !== 5) {
+    throw new ValidationError(field, expression, 'must be a cron expression of five fields, minute hour day-of-month month day-of-week (e.g. "0 2 * * *"), evaluated in UTC');
+  }
+  fields.forEach((text, index) => {
+    const rule = CRON_FIELDS[index]!;
+    const value = (part: string): number | undefined => {
+      const named = rule.names?.indexOf(part.toUpperCase()) ?? -1;
+      if (named >= 0) return named + rule.min;
+      return /^\d+$/.test(part) ? Number(part) : undefined;
+    };
+    const valid = text.split(",").every((item) => {
+      const [range, step, ...extra] = item.split("/");
+      if (extra.length > 0 || (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1))) return false;
+      if (range === "*") return true;
+      const bounds = range!.split("-");
+      if (bounds.length > 2) return false;
+      const numbers = bounds.map(value);
+      if (numbers.some((number) => number === undefined || number < rule.min || number > rule.max)) return false;
+      return numbers.length === 1 || numbers[0]! <= numbers[1]!;
+    });
+    if (!valid) {
+      throw new ValidationError(field, expression, `the ${rule.name} field "${text}" must be *, or values ${rule.min}-${rule.max}${rule.names ? ` (or ${rule.names[0]}-${rule.names.at(-1)})` : ""} as a list, a range and an optional /step`);
+    }
+  });
+}

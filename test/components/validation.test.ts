@@ -3,6 +3,7 @@ import {
   ValidationError,
   checkConcurrency,
   checkCpuMemory,
+  checkCronExpression,
   checkDigestReference,
   checkEnvNames,
   checkExclusive,
@@ -160,5 +161,26 @@ describe("argument validation", () => {
     expect(errorOf(() => checkTags({ k: "v".repeat(257) })).field).toBe("tags.k");
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
     expect(errorOf(() => checkTags(many)).message).toContain("at most 50 tags");
+  });
+
+  it.each(["0 2 * * *", "*/15 * * * *", "0 0 1 * *", "0 9-17/2 * * MON-FRI", "30 1 1,15 JAN,jul 0", "0 0 * * 6"])("accepts the cron expression %s", (expression) => {
+    expect(() => checkCronExpression("cronExpression", expression)).not.toThrow();
+  });
+
+  it.each<[string, string]>([
+    ["0 0 2 * * *", "must be a cron expression of five fields"],
+    ["@daily", "must be a cron expression of five fields"],
+    ["60 * * * *", 'the minute field "60" must be *, or values 0-59'],
+    ["0 24 * * *", 'the hour field "24" must be *, or values 0-23'],
+    ["0 0 0 * *", 'the day of month field "0" must be *, or values 1-31'],
+    ["0 0 * 13 *", 'the month field "13" must be *, or values 1-12 (or JAN-DEC)'],
+    ["0 0 * * 7", 'the day of week field "7" must be *, or values 0-6 (or SUN-SAT)'],
+    ["0 5-2 * * *", 'the hour field "5-2"'],
+    ["*/0 * * * *", 'the minute field "*/0"'],
+    ["0 0 ? * *", 'the day of month field "?"'],
+  ])("refuses the cron expression %s, naming the field at fault", (expression, message) => {
+    const error = errorOf(() => checkCronExpression("cronExpression", expression));
+    expect(error.field).toBe("cronExpression");
+    expect(error.message).toContain(message);
   });
 });

@@ -7,7 +7,7 @@ import { Analyzer, type AnalyzeResult, type PropertyDefinition } from "@pulumi/p
  * installed @pulumi/pulumi, and checks the schema it would produce.
  */
 const ROOT = path.join(__dirname, "..", "..");
-const COMPONENTS = ["ContainerAppsPlatform", "ContainerAppService", "PublicContainerApp", "PrivateContainerApp"];
+const COMPONENTS = ["ContainerAppsPlatform", "ContainerAppService", "ContainerAppJob", "PublicContainerApp", "PrivateContainerApp"];
 
 let result: AnalyzeResult;
 
@@ -93,6 +93,25 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(input("ContainerAppService", "namePrefix")).toMatchObject({ type: "string", plain: true });
   });
 
+  it("types the job's inputs: the platform by ids, the trigger as an enum, the event trigger's scale rules, no function-typed arg", () => {
+    expect(input("ContainerAppJob", "platform")).toMatchObject({ $ref: "#/types/pulumi-aca:index:PlatformReference" });
+    expect(input("ContainerAppJob", "platform").optional).toBeUndefined();
+    expect(input("ContainerAppJob", "image")).toMatchObject({ type: "string", optional: true });
+    expect(typeOf(input("ContainerAppJob", "triggerType"))).toBe("#/types/pulumi-aca:index:JobTriggerType");
+    expect(input("ContainerAppJob", "cronExpression")).toMatchObject({ type: "string", optional: true });
+    expect(typeOf(input("ContainerAppJob", "eventTrigger"))).toBe("#/types/pulumi-aca:index:JobEventTrigger");
+    for (const name of ["replicaTimeout", "replicaRetryLimit", "parallelism", "replicaCompletionCount", "cpu"]) {
+      expect([name, input("ContainerAppJob", name)]).toEqual([name, expect.objectContaining({ type: "number", optional: true })]);
+    }
+    expect(input("ContainerAppJob", "command")).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(typeOf(input("ContainerAppJob", "identity"))).toBe("#/types/pulumi-aca:index:ServiceIdentity");
+    expect(result.typeDefinitions.JobTriggerType!.enum!.map((member) => member.value)).toEqual(["Manual", "Schedule", "Event"]);
+    const rule = result.typeDefinitions.JobScaleRule!;
+    expect(Object.keys(rule.properties ?? {}).sort()).toEqual(["auth", "metadata", "name", "type"]);
+    expect(rule.properties!.metadata).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+    expect(result.typeDefinitions.JobEventTrigger!.properties!.rules).toMatchObject({ type: "array", items: { $ref: "#/types/pulumi-aca:index:JobScaleRule" } });
+  });
+
   it("keeps today's args of PublicContainerApp and PrivateContainerApp", () => {
     const publicInputs = Object.keys(result.components.PublicContainerApp!.inputs);
     expect(publicInputs).toEqual(expect.arrayContaining(["names", "registrySku", "external", "secrets", "image", "appPath", "cpu", "memory", "dapr", "traffic", "probes"]));
@@ -110,6 +129,9 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(platformOutputs.virtualNetworkId).toMatchObject({ type: "string", optional: true });
     expect(Object.keys(result.components.ContainerAppService!.outputs).sort()).toEqual(
       ["appPrincipalId", "containerAppId", "containerAppName", "fqdn", "identityClientId", "identityId", "identityPrincipalId", "imageRef", "latestRevisionName", "url"].sort(),
+    );
+    expect(Object.keys(result.components.ContainerAppJob!.outputs).sort()).toEqual(
+      ["identityClientId", "identityId", "identityPrincipalId", "imageRef", "jobId", "jobName", "jobPrincipalId"].sort(),
     );
     expect(result.components.PrivateContainerApp!.outputs.privateEndpointIds).toMatchObject({ $ref: "#/types/pulumi-aca:index:PrivateEndpointIds" });
     expect(result.components.PublicContainerApp!.outputs.url).toMatchObject({ type: "string" });

@@ -62,14 +62,26 @@ describe("the provider host started from PulumiPlugin.yaml's entry point", () =>
     expect(schema.name).toBe("pulumi-aca");
     expect(schema.version).toBe("0.1.0");
     expect(Object.keys(schema.resources).sort()).toEqual(
-      ["pulumi-aca:index:ContainerAppService", "pulumi-aca:index:ContainerAppsPlatform", "pulumi-aca:index:PrivateContainerApp", "pulumi-aca:index:PublicContainerApp"],
+      [
+        "pulumi-aca:index:ContainerAppJob",
+        "pulumi-aca:index:ContainerAppService",
+        "pulumi-aca:index:ContainerAppsPlatform",
+        "pulumi-aca:index:PrivateContainerApp",
+        "pulumi-aca:index:PublicContainerApp",
+      ],
     );
     for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);
     const service = schema.resources["pulumi-aca:index:ContainerAppService"]!;
     expect(service.requiredInputs).toEqual(["platform"]);
     expect(Object.keys(service.inputProperties ?? {})).toEqual(expect.arrayContaining(["platform", "image", "ingress", "dapr", "secrets"]));
     expect(Object.keys(service.properties ?? {})).toEqual(expect.arrayContaining(["url", "imageRef", "identityPrincipalId"]));
-    expect(Object.keys(schema.types)).toEqual(expect.arrayContaining(["pulumi-aca:index:PlatformReference", "pulumi-aca:index:EnvironmentKind"]));
+    const job = schema.resources["pulumi-aca:index:ContainerAppJob"]!;
+    expect(job.requiredInputs).toEqual(["platform"]);
+    expect(Object.keys(job.inputProperties ?? {})).toEqual(expect.arrayContaining(["platform", "image", "triggerType", "cronExpression", "eventTrigger", "secrets"]));
+    expect(Object.keys(job.properties ?? {})).toEqual(expect.arrayContaining(["jobName", "jobId", "imageRef", "identityId"]));
+    expect(Object.keys(schema.types)).toEqual(
+      expect.arrayContaining(["pulumi-aca:index:PlatformReference", "pulumi-aca:index:EnvironmentKind", "pulumi-aca:index:JobTriggerType", "pulumi-aca:index:JobScaleRule"]),
+    );
     expect(stderr).not.toMatch(/error/i);
   }, 600_000);
 });
