@@ -70,16 +70,19 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(reference.properties!.environmentId!.optional).toBeUndefined();
   });
 
-  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name", () => {
-    for (const component of ["ContainerAppService", "PublicContainerApp", "PrivateContainerApp"]) {
+  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, for services and jobs", () => {
+    for (const component of ["ContainerAppService", "ContainerAppJob", "PublicContainerApp", "PrivateContainerApp"]) {
       expect([component, input(component, "cpu")]).toEqual([component, expect.objectContaining({ type: "number", optional: true })]);
       expect([component, input(component, "memory")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
       expect([component, input(component, "cpu").plain, input(component, "memory").plain, input(component, "serviceName").plain]).toEqual([component, undefined, undefined, undefined]);
     }
-    expect(input("ContainerAppService", "workloadProfileName")).toMatchObject({ type: "string", optional: true });
-    expect(input("ContainerAppService", "workloadProfileName").plain).toBeUndefined();
+    for (const component of ["ContainerAppService", "ContainerAppJob"]) {
+      expect([component, input(component, "workloadProfileName")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
+      expect([component, input(component, "workloadProfileName").plain]).toEqual([component, undefined]);
+    }
     const nameTypes = {
       ContainerAppServiceNames: ["containerApp", "identity", "imageRepository"],
+      ContainerAppJobNames: ["identity", "imageRepository", "job"],
       ContainerAppsPlatformNames: ["appInsights", "environment", "logAnalyticsWorkspace", "registry", "resourceGroup", "virtualNetwork"],
       PublicContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "logAnalyticsWorkspace", "registry", "resourceGroup"],
       PrivateContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "keyVault", "logAnalyticsWorkspace", "registry", "resourceGroup", "storageAccount", "virtualNetwork"],
