@@ -9,7 +9,7 @@ import * as ts from "typescript";
 const PROGRAM_PATH = path.join(__dirname, "outputsAsArgs.program.ts");
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { ContainerAppService, ContainerAppsPlatform, PrivateContainerApp, PublicContainerApp } from "../../components";
+import { ContainerAppJob, ContainerAppService, ContainerAppsPlatform, PrivateContainerApp, PublicContainerApp } from "../../components";
 
 const shared = new pulumi.StackReference("acme/platform/prod");
 const someOutput: pulumi.Output<string> = shared.requireOutput("name").apply(String);
@@ -25,6 +25,7 @@ new PublicContainerApp("web", { names: { containerApp: someOutput, registry: som
 new PrivateContainerApp("private", { names: { keyVault: someOutput, storageAccount: someOutput, virtualNetwork: someOutput }, cpu: cores });
 new ContainerAppsPlatform("team", { names: { registry: someOutput, environment: someOutput, logAnalyticsWorkspace: someOutput, appInsights: someOutput } });
 new ContainerAppService("api", { platform, names: { containerApp: someOutput, identity: someOutput, imageRepository: someOutput }, cpu: cores, memory: someOutput, workloadProfileName: someOutput, serviceName: someOutput });
+new ContainerAppJob("report", { platform, names: { job: someOutput, identity: someOutput }, cpu: cores, memory: someOutput, workloadProfileName: someOutput, serviceName: someOutput });
 `;
 
 /** The same program with a string Output where a number belongs: strict TypeScript must refuse that line alone. */
@@ -59,7 +60,7 @@ function diagnosticsOf(source: string): string[] {
 }
 
 describe("the components' args under strict TypeScript", () => {
-  it("take another stack's outputs as names, cpu, memory, workload profile and service name", () => {
+  it("take another stack's outputs as names, cpu, memory, workload profile and service name, in every component", () => {
     expect(diagnosticsOf(PROGRAM)).toEqual([]);
   }, 240_000);
 
