@@ -177,6 +177,12 @@ export function buildImage(name: string, args: ImageArgs, opts: pulumi.CustomRes
       buildOnPreview: args.buildOnPreview ?? DEFAULT_BUILD_ON_PREVIEW,
       push: true,
       tags: [pulumi.interpolate`${repository}:${tag}`, pulumi.interpolate`${repository}:latest`],
+      // The token is exchanged anew on every `pulumi up`. docker-build's Image diff compares a registry's address
+      // and username, never its password, so a new token alone neither rebuilds nor pushes
+      // (https://github.com/pulumi/pulumi-docker-build/blob/main/provider/internal/image.go, `Diff`). No
+      // ignoreChanges: it would hand a build that does run the token saved in state, and the token `az acr login`
+      // gets must be renewed every 3 hours
+      // (https://learn.microsoft.com/en-us/azure/container-registry/container-registry-authentication).
       registries: [{ address: credentials.address, username: credentials.username, password: credentials.password }],
     },
     opts,

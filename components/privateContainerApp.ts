@@ -9,7 +9,7 @@ import { PrivateLink, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames } from "./publicContainerApp";
 import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames } from "./service";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
-import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
+import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, ContainerAppTopologyOutputs, exchangeTokenOf, serviceSettingsOf, topologyOutputsOf, upgradeOptions } from "./topology";
 import { ValidationError } from "./validation";
 
 /** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
@@ -239,37 +239,37 @@ const PLACEHOLDER_DATA = {
  * AcrPull, Key Vault Secrets User and Storage Blob Data Contributor, each on its own resource, before the app
  * exists, and the app with internal ingress reading its secrets as Key Vault references.
  */
-export class PrivateContainerApp extends pulumi.ComponentResource {
+export class PrivateContainerApp extends pulumi.ComponentResource implements ContainerAppTopologyOutputs {
   /** `https://<fqdn>`; it resolves only where the environment's zone is visible. */
-  readonly url: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
   /** The app's ingress host name. */
-  readonly fqdn: pulumi.Output<string>;
+  declare readonly fqdn: pulumi.Output<string>;
   /** The container app's Azure name. */
-  readonly containerAppName: pulumi.Output<string>;
+  declare readonly containerAppName: pulumi.Output<string>;
   /** Resource id of the container app. */
-  readonly containerAppId: pulumi.Output<string>;
+  declare readonly containerAppId: pulumi.Output<string>;
   /** The newest revision's name. */
-  readonly latestRevisionName: pulumi.Output<string>;
+  declare readonly latestRevisionName: pulumi.Output<string>;
   /** The image the app runs, `<registry>/<repository>@sha256:…`. */
-  readonly imageRef: pulumi.Output<string>;
+  declare readonly imageRef: pulumi.Output<string>;
   /** The registry's login server, `<name>.azurecr.io`. */
-  readonly registryLoginServer: pulumi.Output<string>;
+  declare readonly registryLoginServer: pulumi.Output<string>;
   /** Resource id of the user-assigned identity (image pulls, Key Vault and blob access). */
-  readonly identityId: pulumi.Output<string>;
+  declare readonly identityId: pulumi.Output<string>;
   /** Principal (object) id of the user-assigned identity, for more role grants. */
-  readonly identityPrincipalId: pulumi.Output<string>;
+  declare readonly identityPrincipalId: pulumi.Output<string>;
   /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
-  readonly identityClientId: pulumi.Output<string>;
+  declare readonly identityClientId: pulumi.Output<string>;
   /** Principal id of the app's system-assigned identity, for its own data access. */
-  readonly appPrincipalId: pulumi.Output<string>;
+  declare readonly appPrincipalId: pulumi.Output<string>;
   /** Resource id of the managed environment. */
-  readonly environmentId: pulumi.Output<string>;
+  declare readonly environmentId: pulumi.Output<string>;
   /** Resource id of the Log Analytics workspace. */
-  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  declare readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
   /** App Insights connection string, secret. */
-  readonly appInsightsConnectionString: pulumi.Output<string>;
+  declare readonly appInsightsConnectionString: pulumi.Output<string>;
   /** The resource group everything is in. */
-  readonly resourceGroupName: pulumi.Output<string>;
+  declare readonly resourceGroupName: pulumi.Output<string>;
   /** The environment's private IP (internal) or public IP (external). */
   readonly environmentStaticIp: pulumi.Output<string>;
   /** The environment's default domain; apps are `<app>.<defaultDomain>`. */
@@ -363,21 +363,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
       },
     );
 
-    this.url = service.url;
-    this.fqdn = service.fqdn;
-    this.containerAppName = service.containerAppName;
-    this.containerAppId = service.containerAppId;
-    this.latestRevisionName = service.latestRevisionName;
-    this.imageRef = service.imageRef;
-    this.registryLoginServer = platform.registryLoginServer;
-    this.identityId = service.identityId;
-    this.identityPrincipalId = service.identityPrincipalId;
-    this.identityClientId = service.identityClientId;
-    this.appPrincipalId = service.appPrincipalId;
-    this.environmentId = platform.environmentId;
-    this.logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
-    this.appInsightsConnectionString = platform.appInsightsConnectionString;
-    this.resourceGroupName = platform.resourceGroupName;
+    const shared = topologyOutputsOf(platform, service);
+    Object.assign(this, shared);
     this.environmentStaticIp = platform.environmentStaticIp;
     this.environmentDefaultDomain = platform.environmentDefaultDomain;
     this.virtualNetworkId = virtualNetworkId;
@@ -399,21 +386,7 @@ export class PrivateContainerApp extends pulumi.ComponentResource {
     this.storageAccountName = account.name;
     this.blobEndpoint = blobEndpoint;
     this.registerOutputs({
-      url: this.url,
-      fqdn: this.fqdn,
-      containerAppName: this.containerAppName,
-      containerAppId: this.containerAppId,
-      latestRevisionName: this.latestRevisionName,
-      imageRef: this.imageRef,
-      registryLoginServer: this.registryLoginServer,
-      identityId: this.identityId,
-      identityPrincipalId: this.identityPrincipalId,
-      identityClientId: this.identityClientId,
-      appPrincipalId: this.appPrincipalId,
-      environmentId: this.environmentId,
-      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
-      appInsightsConnectionString: this.appInsightsConnectionString,
-      resourceGroupName: this.resourceGroupName,
+      ...shared,
       environmentStaticIp: this.environmentStaticIp,
       environmentDefaultDomain: this.environmentDefaultDomain,
       virtualNetworkId: this.virtualNetworkId,

@@ -3,7 +3,7 @@ import type { KeyVaultSecretArgs } from "./containerApp";
 import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform, resolvePlatformNames, uniqueSeedOf } from "./platform";
 import type { RegistrySku } from "./registry";
 import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames, resolveServiceNames } from "./service";
-import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, exchangeTokenOf, serviceSettingsOf, upgradeOptions } from "./topology";
+import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, ContainerAppTopologyOutputs, exchangeTokenOf, serviceSettingsOf, topologyOutputsOf, upgradeOptions } from "./topology";
 
 /**
  * Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix
@@ -123,37 +123,37 @@ export function publicServiceArgs(args: PublicContainerAppArgs, platform: Contai
  * user-assigned identity holding AcrPull on the registry before the app exists, the image built and pushed
  * with an exchanged Entra token and run by digest, and the container app behind HTTPS).
  */
-export class PublicContainerApp extends pulumi.ComponentResource {
+export class PublicContainerApp extends pulumi.ComponentResource implements ContainerAppTopologyOutputs {
   /** `https://<fqdn>`. */
-  readonly url: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
   /** The app's ingress host name. */
-  readonly fqdn: pulumi.Output<string>;
+  declare readonly fqdn: pulumi.Output<string>;
   /** The container app's Azure name. */
-  readonly containerAppName: pulumi.Output<string>;
+  declare readonly containerAppName: pulumi.Output<string>;
   /** Resource id of the container app. */
-  readonly containerAppId: pulumi.Output<string>;
+  declare readonly containerAppId: pulumi.Output<string>;
   /** The newest revision's name. */
-  readonly latestRevisionName: pulumi.Output<string>;
+  declare readonly latestRevisionName: pulumi.Output<string>;
   /** The image the app runs, `<registry>/<repository>@sha256:…`. */
-  readonly imageRef: pulumi.Output<string>;
+  declare readonly imageRef: pulumi.Output<string>;
   /** The registry's login server, `<name>.azurecr.io`. */
-  readonly registryLoginServer: pulumi.Output<string>;
+  declare readonly registryLoginServer: pulumi.Output<string>;
   /** Resource id of the user-assigned identity (image pulls, and Key Vault access where granted). */
-  readonly identityId: pulumi.Output<string>;
+  declare readonly identityId: pulumi.Output<string>;
   /** Principal (object) id of the user-assigned identity, for more role grants. */
-  readonly identityPrincipalId: pulumi.Output<string>;
+  declare readonly identityPrincipalId: pulumi.Output<string>;
   /** Client id of the user-assigned identity (AZURE_CLIENT_ID). */
-  readonly identityClientId: pulumi.Output<string>;
+  declare readonly identityClientId: pulumi.Output<string>;
   /** Principal id of the app's system-assigned identity, for its own data access. */
-  readonly appPrincipalId: pulumi.Output<string>;
+  declare readonly appPrincipalId: pulumi.Output<string>;
   /** Resource id of the managed environment. */
-  readonly environmentId: pulumi.Output<string>;
+  declare readonly environmentId: pulumi.Output<string>;
   /** Resource id of the Log Analytics workspace. */
-  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  declare readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
   /** App Insights connection string, secret. */
-  readonly appInsightsConnectionString: pulumi.Output<string>;
+  declare readonly appInsightsConnectionString: pulumi.Output<string>;
   /** The resource group everything is in. */
-  readonly resourceGroupName: pulumi.Output<string>;
+  declare readonly resourceGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: PublicContainerAppArgs = {}, opts: ContainerAppTopologyOptions = {}) {
     // Everything is checked before the component or any child is registered.
@@ -168,37 +168,8 @@ export class PublicContainerApp extends pulumi.ComponentResource {
     const platform = new ContainerAppsPlatform(name, platformArgs, { parent: this });
     const service = new ContainerAppService(name, publicServiceArgs(args, platform), { parent: this, exchangeToken: exchangeTokenOf(args, opts) });
 
-    this.url = service.url;
-    this.fqdn = service.fqdn;
-    this.containerAppName = service.containerAppName;
-    this.containerAppId = service.containerAppId;
-    this.latestRevisionName = service.latestRevisionName;
-    this.imageRef = service.imageRef;
-    this.registryLoginServer = platform.registryLoginServer;
-    this.identityId = service.identityId;
-    this.identityPrincipalId = service.identityPrincipalId;
-    this.identityClientId = service.identityClientId;
-    this.appPrincipalId = service.appPrincipalId;
-    this.environmentId = platform.environmentId;
-    this.logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
-    this.appInsightsConnectionString = platform.appInsightsConnectionString;
-    this.resourceGroupName = platform.resourceGroupName;
-    this.registerOutputs({
-      url: this.url,
-      fqdn: this.fqdn,
-      containerAppName: this.containerAppName,
-      containerAppId: this.containerAppId,
-      latestRevisionName: this.latestRevisionName,
-      imageRef: this.imageRef,
-      registryLoginServer: this.registryLoginServer,
-      identityId: this.identityId,
-      identityPrincipalId: this.identityPrincipalId,
-      identityClientId: this.identityClientId,
-      appPrincipalId: this.appPrincipalId,
-      environmentId: this.environmentId,
-      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
-      appInsightsConnectionString: this.appInsightsConnectionString,
-      resourceGroupName: this.resourceGroupName,
-    });
+    const shared = topologyOutputsOf(platform, service);
+    Object.assign(this, shared);
+    this.registerOutputs(shared);
   }
 }

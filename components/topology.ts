@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AcrTokenExchange } from "./acrToken";
 import type { ContainerAppSettings } from "./containerApp";
-import type { PullRegistry } from "./service";
+import type { ContainerAppsPlatform } from "./platform";
+import type { ContainerAppService, PullRegistry } from "./service";
 import type { EnvironmentKind } from "./subnets";
 
 /**
@@ -82,6 +83,34 @@ export function serviceSettingsOf(args: ContainerAppTopologyArgs): ContainerAppS
     revisionSuffix: args.revisionSuffix,
   };
 }
+
+/**
+ * The outputs PublicContainerApp and PrivateContainerApp both expose: the app and its identity from the service,
+ * the registry, environment, observability and resource group from the platform. Each class still declares
+ * them itself, because Pulumi's component analyzer reads a component's outputs from its own members.
+ */
+export function topologyOutputsOf(platform: ContainerAppsPlatform, service: ContainerAppService) {
+  return {
+    url: service.url,
+    fqdn: service.fqdn,
+    containerAppName: service.containerAppName,
+    containerAppId: service.containerAppId,
+    latestRevisionName: service.latestRevisionName,
+    imageRef: service.imageRef,
+    registryLoginServer: platform.registryLoginServer,
+    identityId: service.identityId,
+    identityPrincipalId: service.identityPrincipalId,
+    identityClientId: service.identityClientId,
+    appPrincipalId: service.appPrincipalId,
+    environmentId: platform.environmentId,
+    logAnalyticsWorkspaceId: platform.logAnalyticsWorkspaceId,
+    appInsightsConnectionString: platform.appInsightsConnectionString,
+    resourceGroupName: platform.resourceGroupName,
+  };
+}
+
+/** The outputs both compositions declare and take from {@link topologyOutputsOf}. */
+export type ContainerAppTopologyOutputs = ReturnType<typeof topologyOutputsOf>;
 
 /**
  * Options that let stacks deployed with version 0.1.0 upgrade without replacing anything. Then the component's

@@ -25,6 +25,8 @@ export interface RecordedResource {
   provider?: string;
   protect: boolean;
   additionalSecretOutputs: string[];
+  /** Input properties whose changes the engine is told to ignore (`ignoreChanges`). */
+  ignoreChanges: string[];
   /** The mocked id: undefined in preview, where Azure has not assigned one. */
   id?: string;
   /** The aliases the program gave: URNs the resource was known under before, or specs of them. */
@@ -145,6 +147,7 @@ type Request = {
   getProvider(): string;
   getProtect(): boolean;
   getAdditionalsecretoutputsList(): string[];
+  getIgnorechangesList(): string[];
   getAliasesList(): AliasMessage[];
   getAliasurnsList(): string[];
 };
@@ -365,6 +368,7 @@ function toRecorded(req: Request, response: { getUrn(): string; getId(): string 
     provider: req.getProvider() || undefined,
     protect: req.getProtect(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    ignoreChanges: req.getIgnorechangesList(),
     id: preview || !id ? undefined : id,
     aliases: [...req.getAliasurnsList().map((urn) => ({ urn })), ...req.getAliasesList().map(recordedAlias)],
   };

@@ -73,6 +73,22 @@ describe("the image block", () => {
     expect(ref).toMatch(/^crweb123\.azurecr\.io\/web@sha256:[0-9a-f]{64}$/);
   });
 
+  it("changes only the registry password when the next update exchanges a new token, which docker-build's diff ignores", async () => {
+    const imageWithToken = async (token: string) => (await build({ exchangeToken: async () => token })).recording.one(IMAGE);
+    const [first, second] = [await imageWithToken("refresh-token-1"), await imageWithToken("refresh-token-2")];
+    expect([first.inputs.registries[0].password, second.inputs.registries[0].password]).toEqual(["refresh-token-1", "refresh-token-2"]);
+    const withoutPassword = (inputs: Record<string, unknown>) => ({
+      ...inputs,
+      registries: (inputs.registries as Record<string, unknown>[]).map(({ password: _password, ...registry }) => registry),
+    });
+    expect(withoutPassword(second.inputs)).toEqual(withoutPassword(first.inputs));
+  });
+
+  it("never ignores changes to the registry credentials, so a build that runs pushes with that update's token", async () => {
+    const { recording } = await build({});
+    expect(recording.one(IMAGE).ignoreChanges).toEqual([]);
+  });
+
   it("builds the user's context and Dockerfile when given", async () => {
     const context = path.join(scratch, "service");
     mkdirSync(context, { recursive: true });

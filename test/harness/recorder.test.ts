@@ -18,7 +18,7 @@ describe("the resource recorder", () => {
     const identity = new managedidentity.UserAssignedIdentity(
       "id",
       { resourceGroupName: group.name, tags: { secret: pulumi.secret("s3cret") } },
-      { parent },
+      { parent, ignoreChanges: ["tags"] },
     );
     const grant = new authorization.RoleAssignment(
       "grant",
@@ -63,6 +63,14 @@ describe("the resource recorder", () => {
     expect(identity.secretPaths).toEqual(["tags.secret"]);
     expect(identity.inputs.tags).toEqual({ secret: "s3cret" });
     expect(JSON.stringify(identity.wireInputs)).toContain("1b47061264138c4ac30d75fd1eb44270");
+  });
+
+  it("keeps the input properties each resource ignores changes to", async () => {
+    const recording = await record(async () => {
+      await program();
+    });
+    expect(recording.one("azure-native:managedidentity:UserAssignedIdentity").ignoreChanges).toEqual(["tags"]);
+    expect(recording.one("azure-native:resources:ResourceGroup").ignoreChanges).toEqual([]);
   });
 
   it("answers computed outputs with known values in an update", async () => {

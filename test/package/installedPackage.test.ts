@@ -151,6 +151,19 @@ describe("the packed package installed into a fresh program", () => {
     expect(packManifest.version).toBe(ROOT_PACKAGE.version);
   });
 
+  it("ships every file app/Dockerfile copies into its build, so the components can build the bundled service", () => {
+    const app = path.join(program, "node_modules", "pulumi-aca", "app");
+    const dockerfile = fs.readFileSync(path.join(app, "Dockerfile"), "utf8");
+    // `COPY [--flags] <source>... <destination>` from the build context; `COPY --from=<stage>` copies between stages.
+    const sources = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)]
+      .map((match) => match[1]!.split(/\s+/))
+      .filter((words) => !words.some((word) => word.startsWith("--from=")))
+      .flatMap((words) => words.filter((word) => !word.startsWith("--")).slice(0, -1));
+    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "src"]));
+    expect(sources.filter((source) => !fs.existsSync(path.join(app, source)))).toEqual([]);
+    expect(fs.existsSync(path.join(app, ".dockerignore"))).toBe(true);
+  });
+
   it("starts the pack from node_modules/pulumi-aca/policies as the CLI does, on a program without TypeScript, and judges over gRPC", async () => {
     expect(fs.existsSync(path.join(program, "node_modules", "typescript"))).toBe(false);
     const packDir = path.join(program, "node_modules", "pulumi-aca", "policies");
