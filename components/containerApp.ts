@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { CONSUMPTION_PROFILE } from "./environment";
-import { checkName } from "./naming";
+import { knownValue } from "./inputs";
+import { checkNameIfKnown, checkedName } from "./naming";
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./subnets";
 import {
   TrafficWeight,
@@ -96,10 +97,13 @@ export interface DaprArgs {
 export interface ContainerAppSettings {
   /** Port the container listens on, 1–65535. Default 8000. */
   readonly targetPort?: number;
-  /** CPU cores, 0.25–4 in 0.25 steps. Default 0.5. Must pair with `memory` (2 GiB per core). */
-  readonly cpu?: number;
-  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
-  readonly memory?: string;
+  /**
+   * CPU cores, 0.25–4 in 0.25 steps. Default 0.5. Must pair with `memory` (2 GiB per core) on the Consumption
+   * profile. An Output (a stack reference, config read as an Output) is checked once known, with the same error.
+   */
+  readonly cpu?: pulumi.Input<number>;
+  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". An Output is checked once known, with the same error. */
+  readonly memory?: pulumi.Input<string>;
   /**
    * Fewest replicas (0 scales to zero). Default 0, or {@link ZONE_REDUNDANT_MIN_REPLICAS} in a zone-redundant
    * environment, where fewer replicas than zones leave a zone outage nothing to fail over to.
@@ -162,8 +166,8 @@ export interface ContainerAppArgs extends ContainerAppSettings {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region; default: the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** The app's Azure name (2-32 lowercase letters, digits, hyphens). */
-  readonly containerAppName: string;
+  /** The app's Azure name (2-32 lowercase letters, digits, hyphens); an Output is checked once known. */
+  readonly containerAppName: pulumi.Input<string>;
   /** The ManagedEnvironment's id. */
   readonly environmentId: pulumi.Input<string>;
   /**
@@ -239,6 +243,42 @@ export function resolveProbes(probes: ProbesArgs = {}, port = 8000): inputs.app.
   }));
 }
 
+/** A container's size, as the app's template takes it. */
+export interface ContainerResources {
+  readonly cpu: number;
+  readonly memory: string;
+}
+
+/** Dedicated profiles take any size their nodes fit; the pairs {@link checkCpuMemory} knows are the Consumption profile's. */
+function checkSize(cpu: number, memory: string, profile: string | undefined): void {
+  if (profile === undefined || profile === CONSUMPTION_PROFILE) checkCpuMemory(cpu, memory);
+}
+
+/**
+ * The container's `resources`: cpu and memory checked as a pair now when they and the profile are known, or,
+ * when any of them is an Output, inside `apply` once all are known, with the same error.
+ */
+export function checkedResources(cpu: pulumi.Input<number>, memory: pulumi.Input<string>, profile: pulumi.Input<string | undefined>): pulumi.Input<ContainerResources> {
+  const known = knownResources(cpu, memory, profile);
+  if (known) {
+    checkSize(known.cpu, known.memory, known.profile);
+    return { cpu: known.cpu, memory: known.memory };
+  }
+  return pulumi.all([cpu, memory, profile]).apply(([resolvedCpu, resolvedMemory, resolvedProfile]) => {
+    checkSize(resolvedCpu, resolvedMemory, resolvedProfile);
+    return { cpu: resolvedCpu, memory: resolvedMemory };
+  });
+}
+
+/** The size and profile when the program knows all three now (an absent profile is known: the default). */
+function knownResources(cpu: pulumi.Input<number>, memory: pulumi.Input<string>, profile: pulumi.Input<string | undefined>) {
+  const knownCpu = knownValue(cpu);
+  const knownMemory = knownValue(memory);
+  const knownProfile = knownValue(profile);
+  if (knownCpu === undefined || knownMemory === undefined || (profile !== undefined && knownProfile === undefined)) return undefined;
+  return { cpu: knownCpu, memory: knownMemory, profile: knownProfile };
+}
+
 /**
  * Throws unless every secret is a Key Vault reference with a unique, valid name (an inline `value` is refused)
  * and every environment variable, plain or fed by a secret, has a unique, valid name.
@@ -271,14 +311,13 @@ export function keyVaultSecretRefs(secrets: readonly KeyVaultSecretArgs[] = [], 
   return secrets.map((secret) => ({ name: secret.name, keyVaultUrl: secret.keyVaultUrl, identity: identityId }));
 }
 
-/** Validates the container app args; throws before anything is registered. */
+/** Validates the container app args; throws before anything is registered (values given as Outputs: once known). */
 export function validateContainerAppArgs(args: Omit<ContainerAppArgs, "resourceGroupName" | "environmentId" | "image" | "registryServer" | "identityId">): void {
-  checkName("containerApp", "containerAppName", args.containerAppName);
+  checkNameIfKnown("containerApp", "containerAppName", args.containerAppName);
   if (args.environmentKind !== undefined) checkOneOf("environmentKind", args.environmentKind, ENVIRONMENT_KINDS);
   checkPort("targetPort", args.targetPort ?? 8000);
-  const profile = args.workloadProfileName;
-  // Dedicated profiles take any size their nodes fit; the pairs below are the Consumption profile's.
-  if (profile === undefined || profile === CONSUMPTION_PROFILE) checkCpuMemory(args.cpu ?? 0.5, args.memory ?? "1Gi");
+  const size = knownResources(args.cpu ?? 0.5, args.memory ?? "1Gi", args.workloadProfileName);
+  if (size) checkSize(size.cpu, size.memory, size.profile);
   checkReplicas(args.minReplicas ?? 0, args.maxReplicas ?? 3);
   checkConcurrency(args.concurrency ?? 100);
   checkTerminationGracePeriod(args.terminationGracePeriodSeconds ?? 30);
@@ -311,10 +350,13 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
     weight: entry.weight,
     label: entry.label,
   }));
+  const containerAppName = checkedName("containerApp", "containerAppName", args.containerAppName);
+  const workloadProfileName =
+    args.workloadProfileName ?? ((args.environmentKind ?? "workload-profiles") === "workload-profiles" ? CONSUMPTION_PROFILE : undefined);
   const dapr = args.dapr
     ? {
         enabled: true,
-        appId: args.dapr.appId ?? args.containerAppName,
+        appId: args.dapr.appId ?? containerAppName,
         appPort: args.dapr.appPort ?? port,
         appProtocol: args.dapr.appProtocol ?? "http",
         enableApiLogging: args.dapr.enableApiLogging ?? false,
@@ -325,10 +367,9 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      containerAppName: args.containerAppName,
+      containerAppName,
       managedEnvironmentId: args.environmentId,
-      workloadProfileName:
-        args.workloadProfileName ?? ((args.environmentKind ?? "workload-profiles") === "workload-profiles" ? CONSUMPTION_PROFILE : undefined),
+      workloadProfileName,
       // User-assigned pulls the image: it holds AcrPull before the app exists. System-assigned is the app's own.
       identity: { type: args.systemAssigned === false ? "UserAssigned" : "SystemAssigned,UserAssigned", userAssignedIdentities: [args.identityId] },
       configuration: {
@@ -345,7 +386,7 @@ export function createContainerApp(name: string, args: ContainerAppArgs, opts: p
           {
             name: args.containerName ?? "app",
             image: args.image,
-            resources: { cpu: args.cpu ?? 0.5, memory: args.memory ?? "1Gi" },
+            resources: checkedResources(args.cpu ?? 0.5, args.memory ?? "1Gi", args.workloadProfileName),
             env,
             probes: resolveProbes(args.probes, port),
           },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
-import { checkName } from "./naming";
+import { checkNameIfKnown, checkedName } from "./naming";
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./subnets";
 import { ValidationError, checkOneOf } from "./validation";
 
@@ -12,8 +12,8 @@ export interface EnvironmentArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region; default: the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** The environment's Azure name (2-60 lowercase letters, digits, hyphens). */
-  readonly environmentName: string;
+  /** The environment's Azure name (2-60 lowercase letters, digits, hyphens); an Output is checked once known. */
+  readonly environmentName: pulumi.Input<string>;
   /**
    * "workload-profiles" (default): the Consumption profile, infrastructure subnet ≥ /27 delegated to
    * Microsoft.App/environments. "consumption-only" (legacy): no workload profiles, infrastructure subnet
@@ -60,7 +60,7 @@ export interface DedicatedProfileSettings {
 export function validateEnvironmentArgs(
   args: Pick<EnvironmentArgs, "environmentName" | "environmentKind" | "publicNetworkAccess" | "vnet" | "zoneRedundant">,
 ): void {
-  checkName("managedEnvironment", "environmentName", args.environmentName);
+  checkNameIfKnown("managedEnvironment", "environmentName", args.environmentName);
   if (args.environmentKind !== undefined) checkOneOf("environmentKind", args.environmentKind, ENVIRONMENT_KINDS);
   if (args.zoneRedundant && !args.vnet) {
     throw new ValidationError("zoneRedundant", true, "zone redundancy needs `vnet` (an infrastructure subnet)");
@@ -82,7 +82,7 @@ export function createManagedEnvironment(name: string, args: EnvironmentArgs, op
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      environmentName: args.environmentName,
+      environmentName: checkedName("managedEnvironment", "environmentName", args.environmentName),
       workloadProfiles:
         (args.environmentKind ?? "workload-profiles") === "workload-profiles"
           ? [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }, ...(args.dedicatedProfiles ?? []).map((profile) => ({ ...profile }))]

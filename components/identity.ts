@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { checkName } from "./naming";
+import { checkedName } from "./naming";
 
 /** Built-in Azure role definition ids (the same GUID in every subscription). */
 export const ROLE_DEFINITION_IDS = {
@@ -17,8 +17,8 @@ export interface UserAssignedIdentityArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region; default: the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** The identity's Azure name (3-128 letters, digits, hyphens, underscores). */
-  readonly identityName: string;
+  /** The identity's Azure name (3-128 letters, digits, hyphens, underscores); an Output is checked once known. */
+  readonly identityName: pulumi.Input<string>;
   /** Tags for the identity. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -29,10 +29,10 @@ export function createUserAssignedIdentity(
   args: UserAssignedIdentityArgs,
   opts: pulumi.CustomResourceOptions,
 ): managedidentity.UserAssignedIdentity {
-  checkName("userAssignedIdentity", "identityName", args.identityName);
+  const resourceName = checkedName("userAssignedIdentity", "identityName", args.identityName);
   return new managedidentity.UserAssignedIdentity(
     `${name}-id`,
-    { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: args.identityName, tags: args.tags },
+    { resourceGroupName: args.resourceGroupName, location: args.location, resourceName, tags: args.tags },
     opts,
   );
 }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import { AcrTokenExchange } from "./acrToken";
-import { checkName } from "./naming";
+import { checkNameIfKnown, checkedName } from "./naming";
 import { pushCredentials } from "./registry";
 import { ValidationError, checkDigestReference, checkExclusive } from "./validation";
 
@@ -14,8 +14,8 @@ export const IMAGE_PLATFORM = "linux/amd64";
 export interface ImageArgs {
   /** The registry's login server; the image is pushed there. */
   readonly loginServer: pulumi.Input<string>;
-  /** Repository inside the registry. */
-  readonly repository: string;
+  /** Repository inside the registry; an Output is checked once known. */
+  readonly repository: pulumi.Input<string>;
   /**
    * A ready image reference pinned by digest (`<registry>/<repo>@sha256:…`); skips the build.
    * Mutually exclusive with `appPath` and `dockerfile`.
@@ -126,7 +126,7 @@ export function contentTag(context: string, dockerfile: string, buildArgs: Recor
 
 /** Validates the image args (names, exclusivity, paths on disk); throws before anything is registered. */
 export function validateImageArgs(args: Omit<ImageArgs, "loginServer">): void {
-  checkName("imageRepository", "imageRepository", args.repository);
+  checkNameIfKnown("imageRepository", "imageRepository", args.repository);
   if (args.imageTag !== undefined && (!IMAGE_TAG.test(args.imageTag) || args.imageTag === "latest")) {
     throw new ValidationError(
       "imageTag",
@@ -164,7 +164,7 @@ export function buildImage(name: string, args: ImageArgs, opts: pulumi.CustomRes
   const context = path.resolve(args.appPath ?? resolveBundledAppPath()!);
   const dockerfile = path.resolve(args.dockerfile ?? path.join(context, "Dockerfile"));
   const credentials = pushCredentials(args.loginServer, { parent: opts.parent, exchange: args.exchangeToken });
-  const repository = pulumi.interpolate`${args.loginServer}/${args.repository}`;
+  const repository = pulumi.interpolate`${args.loginServer}/${checkedName("imageRepository", "imageRepository", args.repository)}`;
   // One tag per build content, never moved, so every image a revision runs stays tagged; `latest` moves.
   const tag = args.imageTag ?? contentTag(context, dockerfile, args.buildArgs);
   const build = new dockerbuild.Image(

@@ -23,3 +23,12 @@ export function checkedInput<T>(value: pulumi.Input<T>, check: (resolved: T) => 
     return resolved;
   }) as pulumi.Input<T>;
 }
+
+/**
+ * Runs `check` now when the value is known and does nothing otherwise: for the checks that run before anything
+ * is registered. Where the value is used, {@link checkedInput} checks one known only later, with the same error.
+ */
+export function checkIfKnown<T>(value: pulumi.Input<T> | undefined, check: (resolved: T) => void): void {
+  const known = knownValue(value);
+  if (known !== undefined) check(known);
+}

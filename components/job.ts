@@ -2,11 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { AcrTokenExchange } from "./acrToken";
-import { KeyVaultSecretArgs, checkSecretsAndEnv, containerEnv, keyVaultSecretRefs } from "./containerApp";
-import { CONSUMPTION_PROFILE } from "./environment";
+import { ContainerResources, KeyVaultSecretArgs, checkSecretsAndEnv, checkedResources, containerEnv, keyVaultSecretRefs } from "./containerApp";
 import { checkedInput, knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { checkedName, generateName } from "./naming";
 import { PlatformFacts, factsOf, platformTags } from "./platform";
 import {
   PlatformReference,
@@ -17,10 +16,11 @@ import {
   createWorkloadIdentity,
   dependenciesOf,
   provideWorkloadImage,
+  workloadNamesToPassOn,
   workloadProfileOf,
 } from "./service";
 import { ENVIRONMENT_KINDS, EnvironmentKind } from "./subnets";
-import { ValidationError, checkCpuMemory, checkCronExpression, checkInteger, checkOneOf } from "./validation";
+import { ValidationError, checkCronExpression, checkInteger, checkOneOf } from "./validation";
 
 export const JOB_TYPE = "pulumi-aca:index:ContainerAppJob";
 
@@ -74,14 +74,17 @@ export interface JobEventTrigger {
   pollingInterval?: number;
 }
 
-/** Azure names of what a job creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of what a job creates; each defaults to one generated from the prefix. Each may be an Output:
+ * checked against Azure's rule once known, with the same error, and left out of the duplicate-name check.
+ */
 export interface ContainerAppJobNames {
   /** Container Apps job. Default `caj-<prefix>-<stack>`. */
-  job?: string;
+  job?: pulumi.Input<string>;
   /** User-assigned identity (when created). Default `id-<prefix>-<stack>`. */
-  identity?: string;
+  identity?: pulumi.Input<string>;
   /** Image repository in the platform's registry. Default `<prefix>`. */
-  imageRepository?: string;
+  imageRepository?: pulumi.Input<string>;
 }
 
 export interface ContainerAppJobArgs {
@@ -107,12 +110,15 @@ export interface ContainerAppJobArgs {
   parallelism?: number;
   /** Replicas that must succeed for the execution to succeed, ≥ 1. Default 1. */
   replicaCompletionCount?: number;
-  /** CPU cores, 0.25–4 in 0.25 steps. Default 0.5. Must pair with `memory` (2 GiB per core) on Consumption. */
-  cpu?: number;
-  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". */
-  memory?: string;
-  /** The workload profile the job runs on. Default "Consumption" (none in a consumption-only environment). */
-  workloadProfileName?: string;
+  /**
+   * CPU cores, 0.25–4 in 0.25 steps. Default 0.5. Must pair with `memory` (2 GiB per core) on Consumption. An
+   * Output is checked once known, with the same error.
+   */
+  cpu?: pulumi.Input<number>;
+  /** Memory, 2 GiB per core ("1Gi" for 0.5). Default "1Gi". An Output is checked once known, with the same error. */
+  memory?: pulumi.Input<string>;
+  /** The workload profile the job runs on. Default "Consumption" (none in a consumption-only environment). An Output is checked once known. */
+  workloadProfileName?: pulumi.Input<string>;
   /** The container's command, replacing the image's entrypoint. Default: the image's. */
   command?: string[];
   /** Arguments to the command. Default: the image's. */
@@ -145,7 +151,7 @@ export interface ContainerAppJobArgs {
   /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the job exists. */
   storageAccountIds?: pulumi.Input<string>[];
   /** OTEL_SERVICE_NAME of the job. Default: the job's Azure name. */
-  serviceName?: string;
+  serviceName?: pulumi.Input<string>;
   /** SERVICE_VERSION of the job. Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
@@ -166,8 +172,8 @@ export interface JobSettings {
   readonly replicaRetryLimit: number;
   readonly parallelism: number;
   readonly replicaCompletionCount: number;
-  readonly cpu: number;
-  readonly memory: string;
+  /** cpu and memory, checked as a pair now or, when either or the profile is an Output, once known. */
+  readonly resources: pulumi.Input<ContainerResources>;
 }
 
 /** The Azure names a job uses: explicit ones validated, the rest generated. */
@@ -261,8 +267,8 @@ export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJo
   if (args.platform === undefined || args.platform === null) {
     throw new ValidationError("platform", undefined, "a job needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids");
   }
-  const names = resolveJobNames(name, args);
-  checkName("containerAppJob", "names.job", names.job);
+  const resolvedNames = resolveJobNames(name, args);
+  const names = { ...workloadNamesToPassOn(resolvedNames, args), job: checkedName("containerAppJob", "names.job", resolvedNames.job) };
   const tags = platformTags(args.tags);
   const facts = factsOf(args.platform);
   const environmentKind = checkedInput<EnvironmentKind>(args.platform.environmentKind ?? facts?.environmentKind ?? "workload-profiles", (kind) =>
@@ -281,16 +287,14 @@ export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJo
     replicaRetryLimit: args.replicaRetryLimit ?? 0,
     parallelism: args.parallelism ?? 1,
     replicaCompletionCount: args.replicaCompletionCount ?? 1,
-    cpu: args.cpu ?? 0.5,
-    memory: args.memory ?? "1Gi",
+    // Dedicated profiles take any size their nodes fit; the pairs are the Consumption profile's, as for a service.
+    // The requested profile decides, even while the environment's kind is not known yet.
+    resources: checkedResources(args.cpu ?? 0.5, args.memory ?? "1Gi", args.workloadProfileName),
   };
   checkInteger("replicaTimeout", settings.replicaTimeout, 1, INT32_MAX);
   checkInteger("replicaRetryLimit", settings.replicaRetryLimit, 0, INT32_MAX);
   checkInteger("parallelism", settings.parallelism, 1, INT32_MAX);
   checkInteger("replicaCompletionCount", settings.replicaCompletionCount, 1, INT32_MAX);
-  // Dedicated profiles take any size their nodes fit; the pairs are the Consumption profile's, as for a service.
-  // The requested profile decides, even while the environment's kind is not known yet.
-  if (args.workloadProfileName === undefined || args.workloadProfileName === CONSUMPTION_PROFILE) checkCpuMemory(settings.cpu, settings.memory);
   checkSecretsAndEnv(args.secrets, { ...Object.fromEntries(JOB_ENV.map((key) => [key, ""])), ...args.env });
   return { names, tags, settings, workloadProfileName, image, facts };
 }
@@ -300,8 +304,11 @@ export function claimJobNames(name: string, args: ContainerAppJobArgs, checked: 
   const group = knownValue(args.platform.resourceGroupName) ?? checked.facts?.resourceGroupName;
   const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
   const claimant = `ContainerAppJob ${name}`;
-  claimAzureName("container apps job", inGroup, checked.names.job, claimant, "names.job");
-  if (args.identity?.existingIdentityId === undefined) claimAzureName("user-assigned identity", inGroup, checked.names.identity, claimant, "names.identity");
+  // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
+  claimAzureName("container apps job", inGroup, knownValue(checked.names.job), claimant, "names.job");
+  if (args.identity?.existingIdentityId === undefined) {
+    claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
+  }
 }
 
 /** The job's trigger settings: `manualTriggerConfig`, `scheduleTriggerConfig` or `eventTriggerConfig`. */
@@ -401,7 +408,7 @@ export class ContainerAppJob extends pulumi.ComponentResource {
               image: imageRef,
               command: args.command,
               args: args.args,
-              resources: { cpu: settings.cpu, memory: settings.memory },
+              resources: settings.resources,
               env: containerEnv(env, args.secrets),
             },
           ],

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { checkIfKnown, checkedInput } from "./inputs";
 import { ValidationError } from "./validation";
 
 /** The Azure resource kinds this package names, each with Azure's own naming rule. */
@@ -189,6 +191,19 @@ export function checkName(kind: ResourceKind, field: string, value: string): voi
   if (!isValidName(kind, value)) {
     throw new ValidationError(field, value, `a ${kind} name must be ${NAME_RULES[kind].description}`);
   }
+}
+
+/** {@link checkName} before anything is registered: a name known now is checked, one known only later is left for {@link checkedName}. */
+export function checkNameIfKnown(kind: ResourceKind, field: string, value: pulumi.Input<string>): void {
+  checkIfKnown(value, (name) => checkName(kind, field, name));
+}
+
+/**
+ * The name to give the resource: a known name checked now, or an Output (another stack's, another resource's)
+ * checked inside `apply` once known, failing the deployment with the same error as {@link checkName}.
+ */
+export function checkedName(kind: ResourceKind, field: string, value: pulumi.Input<string>): pulumi.Input<string> {
+  return checkedInput(value, (name) => checkName(kind, field, name));
 }
 
 /** A short, stable, lowercase hex hash of a text. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { checkName } from "./naming";
+import { checkNameIfKnown, checkedName } from "./naming";
 import { checkRetention } from "./validation";
 
 export interface ObservabilityArgs {
@@ -9,10 +9,10 @@ export interface ObservabilityArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region; default: the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** Log Analytics workspace name (4-63 alphanumerics and hyphens). */
-  readonly workspaceName: string;
-  /** Application Insights component name. */
-  readonly appInsightsName: string;
+  /** Log Analytics workspace name (4-63 alphanumerics and hyphens); an Output is checked once known. */
+  readonly workspaceName: pulumi.Input<string>;
+  /** Application Insights component name; an Output is checked once known. */
+  readonly appInsightsName: pulumi.Input<string>;
   /** Days Log Analytics keeps data, 30–730. Default 30. */
   readonly retentionInDays?: number;
   /** Tags for both resources. */
@@ -31,10 +31,10 @@ export interface Observability {
   readonly connectionString: pulumi.Output<string>;
 }
 
-/** Validates the observability args; throws before anything is registered. */
+/** Validates the observability args; throws before anything is registered (names given as Outputs: once known). */
 export function validateObservabilityArgs(args: ObservabilityArgs): void {
-  checkName("logAnalyticsWorkspace", "workspaceName", args.workspaceName);
-  checkName("applicationInsights", "appInsightsName", args.appInsightsName);
+  checkNameIfKnown("logAnalyticsWorkspace", "workspaceName", args.workspaceName);
+  checkNameIfKnown("applicationInsights", "appInsightsName", args.appInsightsName);
   checkRetention(args.retentionInDays ?? 30);
 }
 
@@ -46,7 +46,7 @@ export function createObservability(name: string, args: ObservabilityArgs, opts:
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      workspaceName: args.workspaceName,
+      workspaceName: checkedName("logAnalyticsWorkspace", "workspaceName", args.workspaceName),
       sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
       retentionInDays: args.retentionInDays ?? 30,
       tags: args.tags,
@@ -58,7 +58,7 @@ export function createObservability(name: string, args: ObservabilityArgs, opts:
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      resourceName: args.appInsightsName,
+      resourceName: checkedName("applicationInsights", "appInsightsName", args.appInsightsName),
       kind: "web",
       applicationType: applicationinsights.ApplicationType.Web,
       // Workspace-based: telemetry lands in the same Log Analytics workspace as the console logs.

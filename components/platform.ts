@@ -5,7 +5,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { CONSUMPTION_PROFILE, createManagedEnvironment, validateEnvironmentArgs } from "./environment";
 import { knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { ResourceKind, checkNameIfKnown, checkedName, generateName } from "./naming";
 import { checkAddressPrefixes, createPrivateNetwork } from "./network";
 import { createObservability, validateObservabilityArgs } from "./observability";
 import { LinkedPrivateZone, PrivateLink, createEnvironmentDns, createPrivateLink } from "./privateEndpoints";
@@ -31,21 +31,24 @@ export function uniqueSeedOf(name: string): string {
 
 /**
  * Azure names of what a ContainerAppsPlatform creates; each defaults to one generated from the prefix and the
- * stack, so the stacks of one program never collide in a subscription. A name given here is used as it is.
+ * stack, so the stacks of one program never collide in a subscription. A name given here is used as it is. Each
+ * may be an Output (another stack's, another resource's): checked against Azure's rule once known, with the
+ * same error, and left out of the duplicate-name check, which compares only the names the program knows when
+ * it starts.
  */
 export interface ContainerAppsPlatformNames {
   /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
-  resourceGroup?: string;
+  resourceGroup?: pulumi.Input<string>;
   /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
-  registry?: string;
+  registry?: pulumi.Input<string>;
   /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
-  logAnalyticsWorkspace?: string;
+  logAnalyticsWorkspace?: pulumi.Input<string>;
   /** Application Insights. Default `appi-<prefix>-<stack>`. */
-  appInsights?: string;
+  appInsights?: pulumi.Input<string>;
   /** Managed environment. Default `cae-<prefix>-<stack>`. */
-  environment?: string;
+  environment?: pulumi.Input<string>;
   /** Virtual network (private mode, when created). Default `vnet-<prefix>-<stack>`. */
-  virtualNetwork?: string;
+  virtualNetwork?: pulumi.Input<string>;
 }
 
 /** Log Analytics and App Insights that exist already (a shared monitoring subscription): none are created. */
@@ -356,8 +359,8 @@ export function resolvePlatformNames(
     environment: names.environment ?? generateName("managedEnvironment", base, { stack }),
     virtualNetwork: names.virtualNetwork ?? generateName("virtualNetwork", base, { stack }),
   };
-  checkName("resourceGroup", "names.resourceGroup", resolved.resourceGroup);
-  if (args.privateNetwork) checkName("virtualNetwork", "names.virtualNetwork", resolved.virtualNetwork);
+  checkNameIfKnown("resourceGroup", "names.resourceGroup", resolved.resourceGroup);
+  if (args.privateNetwork) checkNameIfKnown("virtualNetwork", "names.virtualNetwork", resolved.virtualNetwork);
   return resolved;
 }
 
@@ -423,28 +426,59 @@ export function checkPlatformArgs(name: string, args: ContainerAppsPlatformArgs)
   });
   const workloadProfiles = args.workloadProfiles ?? [];
   checkWorkloadProfiles(workloadProfiles, environmentKind);
-  return { names, tags, retentionInDays, environmentKind, registrySku, workloadProfiles, network };
+  return { names: namesToPassOn(names, args), tags, retentionInDays, environmentKind, registrySku, workloadProfiles, network };
+}
+
+/**
+ * The names the platform gives its resources: each one it uses checked, a known one now (it passed already),
+ * an Output inside `apply` once known, with the error a known one gets.
+ */
+function namesToPassOn(names: PlatformNames, args: ContainerAppsPlatformArgs): PlatformNames {
+  const creates = { observability: args.existingObservability === undefined, network: args.privateNetwork !== undefined && args.privateNetwork.existingNetwork === undefined };
+  const passOn = (used: boolean, kind: ResourceKind, field: string, value: pulumi.Input<string>) => (used ? checkedName(kind, field, value) : value);
+  return {
+    resourceGroup: passOn(args.resourceGroupName === undefined, "resourceGroup", "names.resourceGroup", names.resourceGroup),
+    registry: passOn(args.existingRegistry === undefined, "containerRegistry", "registryName", names.registry),
+    logAnalyticsWorkspace: passOn(creates.observability, "logAnalyticsWorkspace", "workspaceName", names.logAnalyticsWorkspace),
+    appInsights: passOn(creates.observability, "applicationInsights", "appInsightsName", names.appInsights),
+    environment: passOn(true, "managedEnvironment", "environmentName", names.environment),
+    virtualNetwork: passOn(creates.network, "virtualNetwork", "names.virtualNetwork", names.virtualNetwork),
+  };
 }
 
 /** Claims the platform's Azure names, so a second component of the program cannot take the same ones. */
 export function claimPlatformNames(name: string, args: ContainerAppsPlatformArgs, checked: CheckedPlatformArgs): void {
   const claimant = `ContainerAppsPlatform ${name}`;
-  const group = knownValue(args.resourceGroupName) ?? (args.resourceGroupName === undefined ? checked.names.resourceGroup : undefined);
+  // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
+  const names = knownNames(checked.names);
+  const group = knownValue(args.resourceGroupName) ?? (args.resourceGroupName === undefined ? names.resourceGroup : undefined);
   const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
-  if (args.resourceGroupName === undefined) claimAzureName("resource group", "subscription", checked.names.resourceGroup, claimant, "names.resourceGroup");
-  if (args.existingRegistry === undefined) claimAzureName("container registry", "global", checked.names.registry, claimant, "names.registry");
+  if (args.resourceGroupName === undefined) claimAzureName("resource group", "subscription", names.resourceGroup, claimant, "names.resourceGroup");
+  if (args.existingRegistry === undefined) claimAzureName("container registry", "global", names.registry, claimant, "names.registry");
   if (args.existingObservability === undefined) {
-    claimAzureName("Log Analytics workspace", inGroup, checked.names.logAnalyticsWorkspace, claimant, "names.logAnalyticsWorkspace");
-    claimAzureName("Application Insights", inGroup, checked.names.appInsights, claimant, "names.appInsights");
+    claimAzureName("Log Analytics workspace", inGroup, names.logAnalyticsWorkspace, claimant, "names.logAnalyticsWorkspace");
+    claimAzureName("Application Insights", inGroup, names.appInsights, claimant, "names.appInsights");
   }
-  claimAzureName("managed environment", inGroup, checked.names.environment, claimant, "names.environment");
+  claimAzureName("managed environment", inGroup, names.environment, claimant, "names.environment");
   const existing = args.privateNetwork?.existingNetwork;
   if (existing) {
     // Azure gives a subnet to one environment only.
     claimAzureName("environment infrastructure subnet", "subscription", knownValue(existing.infrastructureSubnetId), claimant, "privateNetwork.existingNetwork.infrastructureSubnetId");
   } else if (args.privateNetwork) {
-    claimAzureName("virtual network", inGroup, checked.names.virtualNetwork, claimant, "names.virtualNetwork");
+    claimAzureName("virtual network", inGroup, names.virtualNetwork, claimant, "names.virtualNetwork");
   }
+}
+
+/** The names the program knows now; those given as Outputs are undefined. */
+function knownNames(names: PlatformNames): { [Key in keyof PlatformNames]: string | undefined } {
+  return {
+    resourceGroup: knownValue(names.resourceGroup),
+    registry: knownValue(names.registry),
+    logAnalyticsWorkspace: knownValue(names.logAnalyticsWorkspace),
+    appInsights: knownValue(names.appInsights),
+    environment: knownValue(names.environment),
+    virtualNetwork: knownValue(names.virtualNetwork),
+  };
 }
 
 /** What a platform knows while the program runs, for services built on it in the same program. */
@@ -452,8 +486,8 @@ export interface PlatformFacts {
   readonly environmentKind: EnvironmentKind;
   /** Names of the workload profiles the environment has. */
   readonly workloadProfileNames: readonly string[];
-  /** The created registry's name (its login server's first label), when the platform created it. */
-  readonly registryName?: string;
+  /** The created registry's name (its login server's first label), when the platform created it; an Output when given as one. */
+  readonly registryName?: pulumi.Input<string>;
   /** The registry's login server, when it was given as a plain value. */
   readonly registryLoginServer?: string;
   /** The resource group's name, when known while the program runs. */
@@ -470,7 +504,7 @@ function factsFrom(args: ContainerAppsPlatformArgs, checked: CheckedPlatformArgs
     workloadProfileNames: workloadProfileNamesOf(checked),
     registryName: args.existingRegistry === undefined ? checked.names.registry : undefined,
     registryLoginServer: knownValue(args.existingRegistry?.loginServer),
-    resourceGroupName: args.resourceGroupName === undefined ? checked.names.resourceGroup : knownValue(args.resourceGroupName),
+    resourceGroupName: knownValue(args.resourceGroupName ?? checked.names.resourceGroup),
     zoneRedundant: checked.network?.zoneRedundant ?? args.zoneRedundant ?? false,
   };
 }
@@ -645,7 +679,11 @@ export function buildPlatform(name: string, args: ContainerAppsPlatformArgs, che
     resourceGroupName = existing.name;
     location = args.location !== undefined ? pulumi.output(args.location) : existing.location;
   } else {
-    const group = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: names.resourceGroup, location: args.location, tags }, opts);
+    const group = new resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: names.resourceGroup, location: args.location, tags },
+      opts,
+    );
     resourceGroupName = group.name;
     location = group.location;
   }
@@ -725,8 +763,8 @@ export function buildPlatform(name: string, args: ContainerAppsPlatformArgs, che
           privateEndpointClientPrefixes: ranges.privateEndpointClientPrefixes,
           names: {
             virtualNetwork: names.virtualNetwork,
-            infrastructureSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-infrastructure`),
-            privateEndpointsSecurityGroup: generateName("networkSecurityGroup", `${names.virtualNetwork}-private-endpoints`),
+            infrastructureSecurityGroup: securityGroupName(names.virtualNetwork, "infrastructure"),
+            privateEndpointsSecurityGroup: securityGroupName(names.virtualNetwork, "private-endpoints"),
           },
         },
         opts,
@@ -824,6 +862,13 @@ export function buildPlatform(name: string, args: ContainerAppsPlatformArgs, che
     appInsightsConnectionString: workspace.connectionString,
     network: built,
   };
+}
+
+/** A subnet's NSG is named after the VNet (`nsg-<vnet>-<subnet>`), once the VNet's name is known. */
+function securityGroupName(virtualNetworkName: pulumi.Input<string>, subnet: string): pulumi.Input<string> {
+  const known = knownValue(virtualNetworkName);
+  if (known !== undefined) return generateName("networkSecurityGroup", `${known}-${subnet}`);
+  return pulumi.output(virtualNetworkName).apply((resolved) => generateName("networkSecurityGroup", `${resolved}-${subnet}`));
 }
 
 /** Links a created zone to more VNets (a hub, where its resolvers run), one link per VNet. */

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { knownValue } from "./inputs";
 import { checkVaultSecretName, createKeyVault, createKeyVaultSecret, checkSoftDeleteRetention, secretUrl } from "./keyVault";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { checkedName, generateName } from "./naming";
 import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ExistingNetwork, ImagePush, PrivateNetworkSettings, checkPlatformArgs, claimPlatformNames, plannedPlatform, uniqueSeedOf } from "./platform";
 import { PrivateLink, createPrivateLink } from "./privateEndpoints";
 import { PublicContainerAppNames } from "./publicContainerApp";
@@ -14,11 +15,11 @@ import { ValidationError } from "./validation";
 /** Azure names of what a PrivateContainerApp creates; each defaults to one generated from the prefix. */
 export interface PrivateContainerAppNames extends PublicContainerAppNames {
   /** Key Vault, globally unique. Default `kv-<prefix>-<hash>`. */
-  readonly keyVault?: string;
+  readonly keyVault?: pulumi.Input<string>;
   /** Storage account, globally unique. Default `st<prefix><hash>`. */
-  readonly storageAccount?: string;
+  readonly storageAccount?: pulumi.Input<string>;
   /** Virtual network (when created). Default `vnet-<prefix>-<stack>`. */
-  readonly virtualNetwork?: string;
+  readonly virtualNetwork?: pulumi.Input<string>;
 }
 
 /** Private DNS zones owned elsewhere (a hub): given zones are used as they are and none are created. */
@@ -124,9 +125,11 @@ export function resolvePrivateDataNames(name: string, args: Pick<PrivateContaine
     keyVault: names.keyVault ?? generateName("keyVault", base, { uniqueSeed }),
     storageAccount: names.storageAccount ?? generateName("storageAccount", base, { uniqueSeed }),
   };
-  checkName("keyVault", "names.keyVault", resolved.keyVault);
-  checkName("storageAccount", "names.storageAccount", resolved.storageAccount);
-  return resolved;
+  // A known name is checked now; an Output inside `apply` once known, with the same error.
+  return {
+    keyVault: checkedName("keyVault", "names.keyVault", resolved.keyVault),
+    storageAccount: checkedName("storageAccount", "names.storageAccount", resolved.storageAccount),
+  };
 }
 
 /** The platform half of a PrivateContainerApp's args: private mode, Premium registry, hub zones. */
@@ -311,8 +314,8 @@ export class PrivateContainerApp extends pulumi.ComponentResource implements Con
     claimPlatformNames(name, platformArgs, checkedPlatform);
     claimServiceNames(name, plannedArgs, checkedService);
     const claimant = `PrivateContainerApp ${name}`;
-    claimAzureName("key vault", "global", dataNames.keyVault, claimant, "names.keyVault");
-    claimAzureName("storage account", "global", dataNames.storageAccount, claimant, "names.storageAccount");
+    claimAzureName("key vault", "global", knownValue(dataNames.keyVault), claimant, "names.keyVault");
+    claimAzureName("storage account", "global", knownValue(dataNames.storageAccount), claimant, "names.storageAccount");
 
     const { exchangeToken: _exchange, ...resourceOptions } = opts;
     super("pulumi-aca:index:PrivateContainerApp", name, {}, upgradeOptions(name, "aca:index:PrivateContainerApp", resourceOptions));

@@ -8,25 +8,26 @@ import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, ContainerAppTopo
 /**
  * Azure names of the resources a PublicContainerApp creates; each defaults to one generated from the prefix
  * and the stack, so the stacks of one program never collide in a subscription. A name given here is used as
- * it is.
+ * it is. Each may be an Output: checked against Azure's rule once known, with the same error, and left out of
+ * the duplicate-name check, which compares only the names the program knows when it starts.
  */
 export interface PublicContainerAppNames {
   /** Resource group (when created). Default `rg-<prefix>-<stack>`. */
-  resourceGroup?: string;
+  resourceGroup?: pulumi.Input<string>;
   /** Container registry, globally unique. Default `cr<prefix><hash of project, stack and component>`. */
-  registry?: string;
+  registry?: pulumi.Input<string>;
   /** User-assigned identity. Default `id-<prefix>-<stack>`. */
-  identity?: string;
+  identity?: pulumi.Input<string>;
   /** Log Analytics workspace. Default `log-<prefix>-<stack>`. */
-  logAnalyticsWorkspace?: string;
+  logAnalyticsWorkspace?: pulumi.Input<string>;
   /** Application Insights. Default `appi-<prefix>-<stack>`. */
-  appInsights?: string;
+  appInsights?: pulumi.Input<string>;
   /** Managed environment. Default `cae-<prefix>-<stack>`. */
-  environment?: string;
+  environment?: pulumi.Input<string>;
   /** Container app. Default `ca-<prefix>-<stack>`. */
-  containerApp?: string;
+  containerApp?: pulumi.Input<string>;
   /** Image repository in the registry. Default `<prefix>`. */
-  imageRepository?: string;
+  imageRepository?: pulumi.Input<string>;
 }
 
 export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {

@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { ACR_REFRESH_TOKEN_USERNAME, AcrTokenExchange, exchangeAcrRefreshToken } from "./acrToken";
 import { ROLE_DEFINITION_IDS, grantRole } from "./identity";
-import { checkName } from "./naming";
+import { checkNameIfKnown, checkedName } from "./naming";
 import { ValidationError, checkOneOf } from "./validation";
 
 /** Registry SKUs (an `as const` object, so Pulumi's component analyzer turns it into a schema enum). */
@@ -16,8 +16,8 @@ export interface RegistryArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region; default: the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** The registry's Azure name: 5-50 letters and digits, globally unique. */
-  readonly registryName: string;
+  /** The registry's Azure name: 5-50 letters and digits, globally unique; an Output is checked once known. */
+  readonly registryName: pulumi.Input<string>;
   /** SKU. Default "Basic". Private endpoints, IP rules and zone redundancy need "Premium". */
   readonly sku?: RegistrySku;
   /**
@@ -45,7 +45,7 @@ const IPV4_OR_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){
 
 /** Validates the registry args; throws before anything is registered. */
 export function validateRegistryArgs(args: RegistryArgs): void {
-  checkName("containerRegistry", "registryName", args.registryName);
+  checkNameIfKnown("containerRegistry", "registryName", args.registryName);
   const sku = args.sku ?? "Basic";
   checkOneOf("registrySku", sku, ["Basic", "Standard", "Premium"]);
   if (args.publicNetworkAccess !== undefined) {
@@ -91,7 +91,7 @@ export function createRegistry(name: string, args: RegistryArgs, opts: pulumi.Cu
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      registryName: args.registryName,
+      registryName: checkedName("containerRegistry", "registryName", args.registryName),
       sku: { name: args.sku ?? "Basic" },
       adminUserEnabled: false,
       anonymousPullEnabled: false,

@@ -3,13 +3,22 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AcrTokenExchange } from "./acrToken";
-import { ContainerAppSettings, CreatedContainerApp, KeyVaultSecretArgs, createContainerApp, resolveContainerAppSettings, validateContainerAppArgs } from "./containerApp";
+import {
+  ContainerAppSettings,
+  ContainerResources,
+  CreatedContainerApp,
+  KeyVaultSecretArgs,
+  checkedResources,
+  createContainerApp,
+  resolveContainerAppSettings,
+  validateContainerAppArgs,
+} from "./containerApp";
 import { CONSUMPTION_PROFILE } from "./environment";
 import { ROLE_DEFINITION_IDS, createUserAssignedIdentity, grantRole } from "./identity";
 import { buildImage, validateImageArgs } from "./image";
 import { checkedInput, knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
-import { checkName, generateName } from "./naming";
+import { checkNameIfKnown, checkedName, generateName } from "./naming";
 import { PlatformFacts, factsOf, platformTags } from "./platform";
 import { ENVIRONMENT_KINDS, EnvironmentKind } from "./subnets";
 import { ValidationError, checkDigestReference, checkExclusive, checkOneOf } from "./validation";
@@ -71,14 +80,18 @@ export interface ServiceIdentity {
   systemAssigned?: boolean;
 }
 
-/** Azure names of what a service creates; each defaults to one generated from the prefix. */
+/**
+ * Azure names of what a service creates; each defaults to one generated from the prefix. Each may be an Output
+ * (another stack's, another resource's): checked against Azure's rule once known, with the same error, and
+ * left out of the duplicate-name check, which compares only the names the program knows when it starts.
+ */
 export interface ContainerAppServiceNames {
   /** Container app. Default `ca-<prefix>-<stack>`. */
-  containerApp?: string;
+  containerApp?: pulumi.Input<string>;
   /** User-assigned identity (when created). Default `id-<prefix>-<stack>`. */
-  identity?: string;
+  identity?: pulumi.Input<string>;
   /** Image repository in the platform's registry. Default `<prefix>`. */
-  imageRepository?: string;
+  imageRepository?: pulumi.Input<string>;
 }
 
 export interface ContainerAppServiceArgs extends ContainerAppSettings {
@@ -92,8 +105,11 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   tags?: Record<string, string>;
   /** Who can reach the service. Default "internal". */
   ingress?: IngressMode;
-  /** The workload profile the app runs on. Default "Consumption" (none in a consumption-only environment). */
-  workloadProfileName?: string;
+  /**
+   * The workload profile the app runs on, one the platform's environment has. Default "Consumption" (none in a
+   * consumption-only environment). An Output is checked once known, with the same error.
+   */
+  workloadProfileName?: pulumi.Input<string>;
   /** The identity to pull and read secrets with. Default: a user-assigned identity created for the service. */
   identity?: ServiceIdentity;
   /**
@@ -126,7 +142,7 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the app exists. */
   storageAccountIds?: pulumi.Input<string>[];
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
-  serviceName?: string;
+  serviceName?: pulumi.Input<string>;
   /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
@@ -203,18 +219,35 @@ export interface CheckedServiceArgs {
   readonly facts?: PlatformFacts;
   /** The platform's environment is zone-redundant (known for a platform of the same program). */
   readonly zoneRedundant: boolean;
+  /** The container's cpu and memory, checked as a pair now or, when either or the profile is an Output, once known. */
+  readonly resources: pulumi.Input<ContainerResources>;
 }
 
 /** Variables the service sets itself. */
 export const SERVICE_ENV = ["PORT", "OTEL_SERVICE_NAME", "SERVICE_VERSION", "AZURE_CLIENT_ID"] as const;
 
 /** Throws unless an existing identity comes with its principal id, or the identity to create has a valid name. */
-export function checkWorkloadIdentity(identity: ServiceIdentity = {}, identityName: string): void {
+export function checkWorkloadIdentity(identity: ServiceIdentity = {}, identityName: pulumi.Input<string>): void {
   if (identity.existingIdentityId !== undefined && identity.existingPrincipalId === undefined) {
     throw new ValidationError("identity.existingPrincipalId", undefined, "an existing identity needs its principal id, so it can be granted AcrPull (and its other roles) before the app exists");
   } else if (identity.existingIdentityId === undefined) {
-    checkName("userAssignedIdentity", "names.identity", identityName);
+    checkNameIfKnown("userAssignedIdentity", "names.identity", identityName);
   }
+}
+
+/**
+ * The names a workload gives its resources: a known one passed its check already, an Output is checked inside
+ * `apply` once known, with the error a known one gets. Names the workload does not use are passed on as given.
+ */
+export function workloadNamesToPassOn<Names extends Pick<ServiceNames, "identity" | "imageRepository">>(
+  names: Names,
+  args: Pick<ContainerAppServiceArgs, "identity" | "image">,
+): Names {
+  return {
+    ...names,
+    identity: args.identity?.existingIdentityId === undefined ? checkedName("userAssignedIdentity", "names.identity", names.identity) : names.identity,
+    imageRepository: args.image === undefined ? checkedName("imageRepository", "imageRepository", names.imageRepository) : names.imageRepository,
+  };
 }
 
 /** What a workload takes about its image: a ready reference or a build, and the registries it may pull from. */
@@ -230,21 +263,23 @@ export function checkWorkloadImage(args: WorkloadImageArgs, names: Pick<ServiceN
   checkExclusive({ image: args.image, imageTag: args.imageTag });
   let image: pulumi.Input<string> | undefined;
   if (args.image !== undefined) {
-    checkName("imageRepository", "names.imageRepository", names.imageRepository);
+    checkNameIfKnown("imageRepository", "names.imageRepository", names.imageRepository);
     const candidates = pullCandidates(args, facts);
-    // The platform's login server may be known only later (another stack's output): then the image is
-    // checked against it inside `apply`, with the same error.
-    const checkOnceKnown = (reference: string, server: string | undefined) => {
+    // The platform's login server (or the name of the registry it created) may be known only later (another
+    // stack's output): then the image is checked against it inside `apply`, with the same error.
+    const checkOnceKnown = (reference: string, server: string | undefined, registryName: string | undefined) => {
       checkDigestReference("image", reference);
       const [platformRegistry, ...others] = candidates;
-      pullSourceOf(reference, [{ ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase() }, ...others]);
+      const platformCandidate = { ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase(), registryName: platformRegistry!.registryName ?? registryName };
+      pullSourceOf(reference, [platformCandidate, ...others]);
     };
+    const later = (reference: pulumi.Input<string>) => checkedLater(reference, args.platform.registryLoginServer, facts?.registryName, checkOnceKnown);
     const knownImage = knownValue(args.image);
     if (knownImage !== undefined) {
       checkDigestReference("image", knownImage);
-      image = pullSourceOf(knownImage, candidates) !== undefined ? knownImage : checkedLater(knownImage, args.platform.registryLoginServer, checkOnceKnown);
+      image = pullSourceOf(knownImage, candidates) !== undefined ? knownImage : later(knownImage);
     } else {
-      image = checkedLater(args.image, args.platform.registryLoginServer, checkOnceKnown);
+      image = later(args.image);
     }
   } else {
     validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
@@ -292,41 +327,54 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   validateContainerAppArgs({
     containerAppName: names.containerApp,
     ...settings,
-    workloadProfileName: knownValue(workloadProfileName) ?? (typeof workloadProfileName === "string" ? workloadProfileName : undefined),
+    workloadProfileName: workloadProfileName as pulumi.Input<string> | undefined,
     env: { ...Object.fromEntries(SERVICE_ENV.map((key) => [key, ""])), ...args.env },
     secrets: args.secrets,
   });
-  return { names, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant };
+  const namesToPassOn: ServiceNames = { ...workloadNamesToPassOn(names, args), containerApp: checkedName("containerApp", "containerAppName", names.containerApp) };
+  const resources = checkedResources(settings.cpu, settings.memory, workloadProfileName);
+  return { names: namesToPassOn, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant, resources };
 }
 
 function checkedLater(
   image: pulumi.Input<string>,
   server: pulumi.Input<string>,
-  check: (reference: string, server: string | undefined) => void,
+  registryName: pulumi.Input<string> | undefined,
+  check: (reference: string, server: string | undefined, registryName: string | undefined) => void,
 ): pulumi.Output<string> {
-  return pulumi.all([image, server]).apply(([reference, resolvedServer]) => {
-    check(reference, resolvedServer);
+  return pulumi.all([image, server, registryName]).apply(([reference, resolvedServer, resolvedName]) => {
+    check(reference, resolvedServer, resolvedName);
     return reference;
   });
 }
 
+/**
+ * The profile the app runs on: the requested one (checked against the environment's kind and, for a platform of
+ * this program, its profiles) or the default. Checked now when the kind and the request are known, otherwise
+ * inside `apply` once they are, with the same error.
+ */
 export function workloadProfileOf(args: Pick<ContainerAppServiceArgs, "workloadProfileName">, environmentKind: pulumi.Input<EnvironmentKind>, facts: PlatformFacts | undefined): pulumi.Input<string | undefined> {
+  const profileFor = (kind: EnvironmentKind, requested: string | undefined): string | undefined => {
+    if (kind === "consumption-only" && requested !== undefined) {
+      throw new ValidationError("workloadProfileName", requested, "a consumption-only environment has no workload profiles");
+    }
+    if (requested !== undefined && facts && !facts.workloadProfileNames.includes(requested)) {
+      throw new ValidationError("workloadProfileName", requested, `the platform's environment has the profiles ${facts.workloadProfileNames.join(", ")}`);
+    }
+    return kind === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined;
+  };
   const requested = args.workloadProfileName;
-  const kind = knownValue(environmentKind);
-  if (kind === "consumption-only" && requested !== undefined) {
-    throw new ValidationError("workloadProfileName", requested, "a consumption-only environment has no workload profiles");
-  }
-  if (requested !== undefined && facts && !facts.workloadProfileNames.includes(requested)) {
-    throw new ValidationError("workloadProfileName", requested, `the platform's environment has the profiles ${facts.workloadProfileNames.join(", ")}`);
-  }
-  if (kind !== undefined) return kind === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined;
-  return pulumi.output(environmentKind).apply((resolved) => (resolved === "workload-profiles" ? (requested ?? CONSUMPTION_PROFILE) : undefined));
+  // A platform of this program knows its kind while the program runs, even though its output does not.
+  const kind = knownValue(environmentKind) ?? facts?.environmentKind;
+  const knownRequest = knownValue(requested);
+  if (kind !== undefined && (requested === undefined || knownRequest !== undefined)) return profileFor(kind, knownRequest);
+  return pulumi.all([environmentKind, requested]).apply(([resolvedKind, resolvedRequest]) => profileFor(resolvedKind, resolvedRequest));
 }
 
 /** The registries the app may pull from: the platform's first, then `pullRegistries`. */
 function pullCandidates(args: WorkloadImageArgs, facts: PlatformFacts | undefined): PullCandidate[] {
   return [
-    { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: facts?.registryName, field: "platform.registryLoginServer" },
+    { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: knownValue(facts?.registryName), field: "platform.registryLoginServer" },
     ...(args.pullRegistries ?? []).map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
   ];
 }
@@ -335,8 +383,11 @@ function pullCandidates(args: WorkloadImageArgs, facts: PlatformFacts | undefine
 export function claimServiceNames(name: string, args: ContainerAppServiceArgs, checked: CheckedServiceArgs, claimant = `ContainerAppService ${name}`): void {
   const group = knownValue(args.platform.resourceGroupName) ?? checked.facts?.resourceGroupName;
   const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
-  claimAzureName("container app", inGroup, checked.names.containerApp, claimant, "names.containerApp");
-  if (args.identity?.existingIdentityId === undefined) claimAzureName("user-assigned identity", inGroup, checked.names.identity, claimant, "names.identity");
+  // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
+  claimAzureName("container app", inGroup, knownValue(checked.names.containerApp), claimant, "names.containerApp");
+  if (args.identity?.existingIdentityId === undefined) {
+    claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
+  }
 }
 
 /** The identity a workload pulls and reads secrets with, and its grants, each to wait for before the workload exists. */
@@ -356,7 +407,7 @@ export interface WorkloadIdentity {
 export function createWorkloadIdentity(
   name: string,
   args: Pick<ContainerAppServiceArgs, "platform" | "identity" | "pullRegistries" | "keyVaultIds" | "storageAccountIds">,
-  identityName: string,
+  identityName: pulumi.Input<string>,
   placement: { resourceGroupName: pulumi.Input<string>; location?: pulumi.Input<string>; tags: Record<string, string> },
   child: { parent: pulumi.Resource },
 ): WorkloadIdentity {
@@ -402,7 +453,7 @@ export function provideWorkloadImage(
   name: string,
   args: WorkloadImageArgs & Pick<ContainerAppServiceArgs, "buildArgs" | "buildOnPreview">,
   checked: Pick<CheckedServiceArgs, "image" | "facts">,
-  imageRepository: string,
+  imageRepository: pulumi.Input<string>,
   identityId: pulumi.Output<string>,
   opts: { parent: pulumi.Resource; exchangeToken?: AcrTokenExchange },
 ): { imageRef: pulumi.Output<string>; pullRegistries: pulumi.Input<inputs.app.RegistryCredentialsArgs[]> } {
@@ -432,9 +483,9 @@ export function provideWorkloadImage(
     imageRef = pulumi.output(checked.image);
     // Pull settings follow the image's registry, worked out once its login server is known.
     const extra = args.pullRegistries ?? [];
-    pullRegistries = pulumi.all([imageRef, platformServer, identityId]).apply(([reference, server, identityResourceId]) => {
+    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName]).apply(([reference, server, identityResourceId, registryName]) => {
       const candidates: PullCandidate[] = [
-        { server: server.toLowerCase(), registryName: checked.facts?.registryName, field: "platform.registryLoginServer" },
+        { server: server.toLowerCase(), registryName, field: "platform.registryLoginServer" },
         ...extra.map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
       ];
       const source = pullSourceOf(reference, candidates);
@@ -478,14 +529,19 @@ export function buildService(
   const serviceName = args.serviceName ?? names.containerApp;
   const serviceVersion = pulumi.output(args.serviceVersion ?? imageRef);
   const settings = resolveContainerAppSettings(args, { zoneRedundant: checked.zoneRedundant });
+  const resources = knownValue(checked.resources) ?? { cpu: pulumi.output(checked.resources).cpu, memory: pulumi.output(checked.resources).memory };
   const hasDataRoles = (args.keyVaultIds?.length ?? 0) + (args.storageAccountIds?.length ?? 0) > 0;
   const app = createContainerApp(
     name,
     {
       ...placement,
       ...settings,
+      cpu: resources.cpu,
+      memory: resources.memory,
       containerAppName: names.containerApp,
       environmentId: platform.environmentId,
+      // Known here unless the platform is another stack's; then the profile is an Output that says it all.
+      environmentKind: knownValue(checked.environmentKind) ?? checked.facts?.environmentKind,
       workloadProfileName: checked.workloadProfileName as pulumi.Input<string>,
       image: imageRef,
       pullRegistries,

@@ -50,7 +50,7 @@ export interface ContainerAppTopologyArgs extends ContainerAppSettings {
    */
   imageTag?: string;
   /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
-  serviceName?: string;
+  serviceName?: pulumi.Input<string>;
   /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }

@@ -2,9 +2,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../harness/policyRunner";
 import { ProgramError, Recording, record } from "../harness/recorder";
-import type { ContainerAppJobArgs } from "../../components/job";
+import type { CheckedJobArgs, ContainerAppJobArgs } from "../../components/job";
 import type { PlatformReference } from "../../components/service";
-import { DIGEST_REF } from "./support";
+import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
@@ -275,5 +275,39 @@ describe("ContainerAppJob on a platform of the same program", () => {
       new ContainerAppJob("exports", { platform, image: DIGEST_REF, names: { job: "caj-nightly" } });
     });
     expect(error.message).toContain('Invalid `names.job`: "caj-nightly"; ContainerAppJob reports already uses this container apps job name');
+  });
+});
+
+describe("ContainerAppJob args given as Outputs (another stack's, another resource's)", () => {
+  type JobArgs = Omit<ContainerAppJobArgs, "platform">;
+
+  it.each<[string, (given: Given) => JobArgs, (result: CheckedJobArgs) => Array<pulumi.Input<unknown>>, string]>([
+    ["names.job", (given) => ({ image: IMAGE, names: { job: given("Reports") } }), (result) => [result.names.job], 'Invalid `names.job`: "Reports"'],
+    ["names.identity", (given) => ({ image: IMAGE, names: { identity: given("id") } }), (result) => [result.names.identity], 'Invalid `names.identity`: "id"'],
+    ["cpu", (given) => ({ image: IMAGE, cpu: given(0.3), memory: "0.6Gi" }), (result) => [result.settings.resources], "Invalid `cpu`: 0.3; must be one of 0.25, 0.5"],
+    ["memory", (given) => ({ image: IMAGE, cpu: 1, memory: given("1Gi") }), (result) => [result.settings.resources], 'Invalid `memory`: "1Gi"; ACA\'s Consumption profile pairs 1 cores with 2Gi'],
+  ])("refuses a bad %s before registering anything when known, and as an Output fails what it feeds with the same error", async (_field, args, fed, message) => {
+    const known = await refusedBeforeRegistering(async () => {
+      const { ContainerAppJob } = await import("../../components/job");
+      new ContainerAppJob("reports", { platform: platformStack(), ...args(KNOWN_NOW) });
+    }, message);
+    const { checkJobArgs } = await import("../../components/job");
+    await expectFailsOnceKnown(fed(checkJobArgs("reports", { platform: platformStack(), ...args(KNOWN_LATER) })), known);
+  });
+
+  it("names the job and its identity after Outputs, and sizes it and places it on a profile from Outputs", async () => {
+    const recording = await job({
+      image: IMAGE,
+      names: { job: KNOWN_LATER("caj-reports"), identity: KNOWN_LATER("id-reports") },
+      cpu: KNOWN_LATER(1),
+      memory: KNOWN_LATER("2Gi"),
+      workloadProfileName: KNOWN_LATER("batch"),
+      serviceName: KNOWN_LATER("reports"),
+    });
+    const created = recording.one(T.job);
+    expect(created.inputs).toMatchObject({ jobName: "caj-reports", workloadProfileName: "batch" });
+    expect(created.inputs.template.containers[0].resources).toEqual({ cpu: 1, memory: "2Gi" });
+    expect(created.inputs.template.containers[0].env).toContainEqual({ name: "OTEL_SERVICE_NAME", value: "reports" });
+    expect(recording.one(T.identity).inputs.resourceName).toBe("id-reports");
   });
 });

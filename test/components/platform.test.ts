@@ -1,6 +1,7 @@
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { ProgramError, Recording, record } from "../harness/recorder";
-import type { ContainerAppsPlatformArgs } from "../../components/platform";
+import type { CheckedPlatformArgs, ContainerAppsPlatformArgs } from "../../components/platform";
+import { Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
 
 const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
 const T = {
@@ -120,5 +121,66 @@ describe("ContainerAppsPlatform", () => {
     await platform({ namePrefix: "team" });
     const again = await platform({ namePrefix: "team" });
     expect(again.one(T.group).inputs.resourceGroupName).toBe("rg-team-test");
+  });
+});
+
+describe("ContainerAppsPlatform names given as Outputs (another stack's, another resource's)", () => {
+  const PRIVATE = { privateNetwork: {} };
+
+  it.each<[keyof NonNullable<ContainerAppsPlatformArgs["names"]>, string, Partial<ContainerAppsPlatformArgs>, string]>([
+    ["resourceGroup", "rg.", {}, 'Invalid `names.resourceGroup`: "rg."; a resourceGroup name must be'],
+    ["registry", "cr-shared", {}, 'Invalid `registryName`: "cr-shared"; a containerRegistry name must be 5-50 letters and digits only.'],
+    ["logAnalyticsWorkspace", "log", {}, 'Invalid `workspaceName`: "log"; a logAnalyticsWorkspace name must be'],
+    ["appInsights", "appi.", {}, 'Invalid `appInsightsName`: "appi."; a applicationInsights name must be'],
+    ["environment", "-env", {}, 'Invalid `environmentName`: "-env"; a managedEnvironment name must be'],
+    ["virtualNetwork", "vnet-", PRIVATE, 'Invalid `names.virtualNetwork`: "vnet-"; a virtualNetwork name must be'],
+  ])("refuses a bad names.%s before registering anything when known, and as an Output fails what it names with the same error", async (field, bad, more, message) => {
+    const args = (given: Given): ContainerAppsPlatformArgs => ({ ...more, names: { [field]: given(bad) } });
+    const known = await refusedBeforeRegistering(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      new ContainerAppsPlatform("shared", args(KNOWN_NOW));
+    }, message);
+    const { checkPlatformArgs } = await import("../../components/platform");
+    const checked: CheckedPlatformArgs = checkPlatformArgs("shared", args(KNOWN_LATER));
+    await expectFailsOnceKnown([checked.names[field]], known);
+  });
+
+  it("names every resource after Outputs, and the NSGs after the VNet's name once known", async () => {
+    const recording = await platform({
+      ...PRIVATE,
+      names: {
+        resourceGroup: KNOWN_LATER("rg-shared"),
+        registry: KNOWN_LATER("crshared"),
+        logAnalyticsWorkspace: KNOWN_LATER("log-shared"),
+        appInsights: KNOWN_LATER("appi-shared"),
+        environment: KNOWN_LATER("cae-shared"),
+        virtualNetwork: KNOWN_LATER("vnet-shared"),
+      },
+    });
+    expect(recording.one(T.group).inputs.resourceGroupName).toBe("rg-shared");
+    expect(recording.one(T.registry).inputs.registryName).toBe("crshared");
+    expect(recording.one(T.workspace).inputs.workspaceName).toBe("log-shared");
+    expect(recording.one(T.insights).inputs.resourceName).toBe("appi-shared");
+    expect(recording.one(T.environment).inputs.environmentName).toBe("cae-shared");
+    expect(recording.one("azure-native:network:VirtualNetwork").inputs.virtualNetworkName).toBe("vnet-shared");
+    const securityGroups = recording.ofType("azure-native:network:NetworkSecurityGroup").map((group) => group.inputs.networkSecurityGroupName);
+    expect(securityGroups.sort()).toEqual(["nsg-vnet-shared-infrastructure", "nsg-vnet-shared-private-endpoints"]);
+  });
+
+  it("builds, pushes and pulls a service's image through a registry named by an Output, and checks a ready image against it", async () => {
+    const image = `crshared.azurecr.io/orders@sha256:${"e".repeat(64)}`;
+    const recording = await record(async () => {
+      const { ContainerAppsPlatform } = await import("../../components/platform");
+      const { ContainerAppService } = await import("../../components/service");
+      const shared = new ContainerAppsPlatform("shared", { names: { registry: KNOWN_LATER("crshared") } });
+      new ContainerAppService("api", { platform: shared }, { exchangeToken: async () => "acr-refresh-token" });
+      new ContainerAppService("orders", { platform: shared, image });
+    });
+    const [api, orders] = recording.ofType("azure-native:app:ContainerApp");
+    expect(recording.one("docker-build:index:Image").inputs.tags).toEqual([expect.stringMatching(/^crshared\.azurecr\.io\/api:build-/), "crshared.azurecr.io/api:latest"]);
+    expect(api!.inputs.template.containers[0].image).toMatch(/^crshared\.azurecr\.io\/api@sha256:/);
+    expect(api!.inputs.configuration.registries).toEqual([{ server: "crshared.azurecr.io", identity: expect.any(String) }]);
+    expect(orders!.inputs.configuration.registries).toEqual([{ server: "crshared.azurecr.io", identity: expect.any(String) }]);
+    expect(orders!.inputs.template.containers[0].image).toBe(image);
   });
 });

@@ -5,7 +5,7 @@ import { FAKE_AZURE } from "../harness/azureMocks";
 import { ProgramError, RecordedResource, Recording, isSecretOutput, promiseOf, record } from "../harness/recorder";
 import type { ExistingNetwork } from "../../components/platform";
 import type { PrivateContainerApp, PrivateContainerAppArgs } from "../../components/privateContainerApp";
-import { DIGEST_REF, RUN_MODES, TOPOLOGY_TYPES, componentDeployer } from "./support";
+import { DIGEST_REF, KNOWN_LATER, KNOWN_NOW, RUN_MODES, TOPOLOGY_TYPES, componentDeployer, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
 
 const T = {
   ...TOPOLOGY_TYPES,
@@ -729,4 +729,33 @@ describe("the private example under the policy pack", () => {
     expect(lines).toContain("Policies passed.");
     expect(run.code).toBe(0);
   }, 200_000);
+});
+
+describe("the private topology's names given as Outputs", () => {
+  it.each<["keyVault" | "storageAccount", string, string]>([
+    ["keyVault", "kv--web", 'Invalid `names.keyVault`: "kv--web"; a keyVault name must be 3-24 letters'],
+    ["storageAccount", "st-web", 'Invalid `names.storageAccount`: "st-web"; a storageAccount name must be 3-24 lowercase letters and digits only.'],
+  ])("refuses a bad names.%s before registering anything when known, and as an Output fails what it names with the same error", async (field, bad, message) => {
+    const known = await refusedBeforeRegistering(async () => {
+      const { PrivateContainerApp } = await import("../../components/privateContainerApp");
+      new PrivateContainerApp("web", { image: DIGEST_REF, names: { [field]: KNOWN_NOW(bad) } });
+    }, message);
+    const { resolvePrivateDataNames } = await import("../../components/privateContainerApp");
+    await expectFailsOnceKnown([resolvePrivateDataNames("web", { names: { [field]: KNOWN_LATER(bad) } })[field]], known);
+  });
+
+  it("names the vault, the account, the VNet and the app after Outputs, and sizes the app from Outputs", async () => {
+    const { recording } = await deploy({
+      image: DIGEST_REF,
+      names: { keyVault: KNOWN_LATER("kv-orders"), storageAccount: KNOWN_LATER("storders"), virtualNetwork: KNOWN_LATER("vnet-orders"), containerApp: KNOWN_LATER("ca-orders") },
+      cpu: KNOWN_LATER(1),
+      memory: KNOWN_LATER("2Gi"),
+    });
+    expect(recording.one(T.vault).inputs.vaultName).toBe("kv-orders");
+    expect(recording.one(T.account).inputs.accountName).toBe("storders");
+    expect(recording.one(T.vnet).inputs.virtualNetworkName).toBe("vnet-orders");
+    const app = recording.one(T.app);
+    expect(app.inputs.containerAppName).toBe("ca-orders");
+    expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 1, memory: "2Gi" });
+  });
 });

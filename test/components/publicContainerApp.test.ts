@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { FAKE_AZURE } from "../harness/azureMocks";
 import { RecordedResource, Recording, isSecretOutput, promiseOf } from "../harness/recorder";
 import type { PublicContainerApp, PublicContainerAppArgs } from "../../components/publicContainerApp";
-import { DIGEST_REF, Deployed as DeployedComponent, RUN_MODES, TOPOLOGY_TYPES as T, componentDeployer } from "./support";
+import { DIGEST_REF, Deployed as DeployedComponent, KNOWN_LATER, RUN_MODES, TOPOLOGY_TYPES as T, componentDeployer } from "./support";
 
 /** Resource types that carry no Azure tags. */
 const UNTAGGABLE = new Set<string>([T.grant, T.image]);
@@ -312,5 +312,44 @@ describe("PublicContainerApp validation", () => {
     const failure = await failureOf(args);
     expect(failure.message).toContain(message);
     expect(failure.recording.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+});
+
+describe("PublicContainerApp args given as Outputs", () => {
+  it.each(RUN_MODES)("names, sizes and labels its resources from Outputs, in %s", async (_mode, preview) => {
+    const { recording } = await deploy(
+      {
+        names: { resourceGroup: KNOWN_LATER("rg-orders"), environment: KNOWN_LATER("cae-orders"), containerApp: KNOWN_LATER("ca-orders"), identity: KNOWN_LATER("id-orders") },
+        // A ready image: a built one's digest is unknown in a preview, and with it the whole template.
+        image: DIGEST_REF,
+        cpu: KNOWN_LATER(1),
+        memory: KNOWN_LATER("2Gi"),
+        serviceName: KNOWN_LATER("orders-api"),
+      },
+      { preview },
+    );
+    expect(recording.one(T.group).inputs.resourceGroupName).toBe("rg-orders");
+    expect(recording.one(T.environment).inputs.environmentName).toBe("cae-orders");
+    expect(recording.one(T.identity).inputs.resourceName).toBe("id-orders");
+    const app = appOf(recording);
+    expect(app.inputs.containerAppName).toBe("ca-orders");
+    expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 1, memory: "2Gi" });
+    expect(app.inputs.template.containers[0].env).toContainEqual({ name: "OTEL_SERVICE_NAME", value: "orders-api" });
+  });
+
+  it("runs a ready image from its own registry named by an Output, pulled with its identity", async () => {
+    const image = `crorders.azurecr.io/orders@sha256:${"f".repeat(64)}`;
+    const { recording } = await deploy({ names: { registry: KNOWN_LATER("crorders") }, image });
+    expect(recording.one(T.registry).inputs.registryName).toBe("crorders");
+    const app = appOf(recording);
+    expect(app.inputs.template.containers[0].image).toBe(image);
+    expect(app.inputs.configuration.registries).toEqual([{ server: "crorders.azurecr.io", identity: recording.one(T.identity).id }]);
+  });
+
+  it("builds and pushes to a repository named by an Output in a registry named by an Output", async () => {
+    const { recording, exchanges } = await deploy({ names: { registry: KNOWN_LATER("crorders"), imageRepository: KNOWN_LATER("shop/orders") } });
+    expect(recording.one(T.image).inputs.tags).toEqual([expect.stringMatching(/^crorders\.azurecr\.io\/shop\/orders:build-/), "crorders.azurecr.io/shop/orders:latest"]);
+    expect(exchanges.map((request) => request.loginServer)).toEqual(["crorders.azurecr.io"]);
+    expect(appOf(recording).inputs.template.containers[0].image).toMatch(/^crorders\.azurecr\.io\/shop\/orders@sha256:/);
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramError, Recording, promiseOf, record } from "../harness/recorder";
-import type { ContainerAppServiceArgs, PlatformReference } from "../../components/service";
-import { DIGEST_REF } from "./support";
+import type { CheckedServiceArgs, ContainerAppServiceArgs, PlatformReference } from "../../components/service";
+import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
 
 const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
 const REGISTRY_ID = `${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerRegistry/registries/crplatform`;
@@ -132,5 +132,72 @@ describe("ContainerAppService on a platform of the same program", () => {
       new ContainerAppService("shop", { platform, image: DIGEST_REF, names: { containerApp: "ca-shop" } });
     });
     expect(error.message).toContain('Invalid `names.containerApp`: "ca-shop"; ContainerAppService web already uses this container app name');
+  });
+});
+
+describe("ContainerAppService args given as Outputs (another stack's, another resource's)", () => {
+  type ServiceArgs = Omit<ContainerAppServiceArgs, "platform"> & { platform?: PlatformReference };
+
+  /** The service by ids, building its image unless `image` is given, with an in-process token exchange. */
+  async function serviceProgram(args: ServiceArgs): Promise<void> {
+    const { ContainerAppService } = await import("../../components/service");
+    new ContainerAppService("orders", { platform: platformStack(), ...args }, { exchangeToken: async () => "acr-refresh-token" });
+  }
+
+  async function checked(args: ServiceArgs) {
+    const { checkServiceArgs } = await import("../../components/service");
+    return checkServiceArgs("orders", { platform: platformStack(), ...args });
+  }
+
+  it.each<[string, (given: Given) => ServiceArgs, (result: CheckedServiceArgs) => Array<pulumi.Input<unknown>>, string]>([
+    ["names.containerApp", (given) => ({ image: IMAGE, names: { containerApp: given("Orders") } }), (result) => [result.names.containerApp], 'Invalid `containerAppName`: "Orders"; a containerApp name must be'],
+    ["names.identity", (given) => ({ image: IMAGE, names: { identity: given("id") } }), (result) => [result.names.identity], 'Invalid `names.identity`: "id"; a userAssignedIdentity name must be'],
+    ["names.imageRepository", (given) => ({ names: { imageRepository: given("Orders API") } }), (result) => [result.names.imageRepository], 'Invalid `imageRepository`: "Orders API"; a imageRepository name'],
+    ["cpu", (given) => ({ image: IMAGE, cpu: given(0.3), memory: "0.6Gi" }), (result) => [result.resources], "Invalid `cpu`: 0.3; must be one of 0.25, 0.5"],
+    ["memory", (given) => ({ image: IMAGE, cpu: 1, memory: given("1Gi") }), (result) => [result.resources], 'Invalid `memory`: "1Gi"; ACA\'s Consumption profile pairs 1 cores with 2Gi (2 GiB per core).'],
+    ["cpu and memory both", (given) => ({ image: IMAGE, cpu: given(2), memory: given("2Gi") }), (result) => [result.resources], 'Invalid `memory`: "2Gi"; ACA\'s Consumption profile pairs 2 cores with 4Gi'],
+    [
+      "workloadProfileName",
+      (given) => ({ image: IMAGE, platform: { ...platformStack(), environmentKind: "consumption-only" }, workloadProfileName: given("gpu") }),
+      (result) => [result.workloadProfileName, result.resources],
+      'Invalid `workloadProfileName`: "gpu"; a consumption-only environment has no workload profiles.',
+    ],
+  ])("refuses a bad %s before registering anything when known, and as an Output fails what it feeds with the same error", async (_field, args, fed, message) => {
+    const known = await refusedBeforeRegistering(() => serviceProgram(args(KNOWN_NOW)), message);
+    await expectFailsOnceKnown(fed(await checked(args(KNOWN_LATER))), known);
+  });
+
+  it("names the app, its identity and its image repository after Outputs, and sizes, places and labels the app from Outputs", async () => {
+    const recording = await record(() =>
+      serviceProgram({
+        names: { containerApp: KNOWN_LATER("ca-orders"), identity: KNOWN_LATER("id-orders"), imageRepository: KNOWN_LATER("shop/orders") },
+        cpu: KNOWN_LATER(1),
+        memory: KNOWN_LATER("2Gi"),
+        workloadProfileName: KNOWN_LATER("D4-general"),
+        serviceName: KNOWN_LATER("orders-api"),
+      }),
+    );
+    const app = recording.one(T.app);
+    expect(app.inputs).toMatchObject({ containerAppName: "ca-orders", workloadProfileName: "D4-general" });
+    expect(app.inputs.template.containers[0].resources).toEqual({ cpu: 1, memory: "2Gi" });
+    expect(app.inputs.template.containers[0].env).toContainEqual({ name: "OTEL_SERVICE_NAME", value: "orders-api" });
+    expect(recording.one(T.identity).inputs.resourceName).toBe("id-orders");
+    const tags: string[] = recording.one(T.image).inputs.tags;
+    expect(tags).toEqual([expect.stringMatching(/^crplatform\.azurecr\.io\/shop\/orders:build-[0-9a-f]{16}$/), "crplatform.azurecr.io/shop/orders:latest"]);
+    expect(app.inputs.template.containers[0].image).toMatch(/^crplatform\.azurecr\.io\/shop\/orders@sha256:/);
+  });
+
+  it("leaves a Dedicated profile's size alone, known or not: the pairs are the Consumption profile's", async () => {
+    const recording = await record(() => serviceProgram({ image: IMAGE, cpu: KNOWN_LATER(4), memory: KNOWN_LATER("32Gi"), workloadProfileName: KNOWN_LATER("E8-memory") }));
+    expect(recording.one(T.app).inputs.template.containers[0].resources).toEqual({ cpu: 4, memory: "32Gi" });
+  });
+
+  it("claims only the names it knows: two services given one name as an Output are not compared", async () => {
+    const recording = await record(async () => {
+      const { ContainerAppService } = await import("../../components/service");
+      new ContainerAppService("web", { platform: platformStack(), image: IMAGE, names: { containerApp: KNOWN_LATER("ca-shop") } });
+      new ContainerAppService("shop", { platform: { ...platformStack(), resourceGroupName: "rg-platform" }, image: IMAGE, names: { containerApp: "ca-shop" } });
+    });
+    expect(recording.ofType(T.app).map((app) => app.inputs.containerAppName)).toEqual(["ca-shop", "ca-shop"]);
   });
 });

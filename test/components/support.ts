@@ -1,5 +1,7 @@
-import { ProgramError, Recording, record } from "../harness/recorder";
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramError, Recording, promiseOf, record } from "../harness/recorder";
 import type { AcrTokenExchange, AcrTokenExchangeRequest } from "../../components/acrToken";
+import type { ValidationError } from "../../components/validation";
 
 /** Resource types both PublicContainerApp and PrivateContainerApp create. */
 export const TOPOLOGY_TYPES = {
@@ -65,4 +67,42 @@ export function componentDeployer<Args extends object, Component>(
   }
 
   return { deploy, failureOf };
+}
+
+/** How a program hands a component a value: known when it starts, or as an Output known only later. */
+export type Given = <T>(value: T) => pulumi.Input<T>;
+
+export const KNOWN_NOW: Given = (value) => value;
+export const KNOWN_LATER: Given = <T>(value: T) => pulumi.output(value) as pulumi.Input<T>;
+
+/** Runs a program that must fail, and gives its error with what it registered before failing. */
+export async function programFailure(program: () => unknown): Promise<ProgramError> {
+  const error = await record(program).catch((caught: unknown) => caught);
+  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
+  return error;
+}
+
+/**
+ * A bad value known when the program starts: the program fails with `message` before anything is registered.
+ * Returns the error, to compare with the one the same value gives as an Output.
+ */
+export async function refusedBeforeRegistering(program: () => unknown, message: string): Promise<ValidationError> {
+  const failure = await programFailure(program);
+  expect(failure.message).toContain(message);
+  expect(failure.recording.resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  expect(failure.cause).toMatchObject({ name: "ValidationError" });
+  return failure.cause as ValidationError;
+}
+
+/**
+ * The values a component goes on with, given an Output, fail with exactly the error a known value gets: the
+ * resources they feed cannot be registered, so the deployment fails. Every promise behind each Output is
+ * awaited, so none goes unhandled.
+ */
+export async function expectFailsOnceKnown(values: ReadonlyArray<pulumi.Input<unknown>>, known: ValidationError): Promise<void> {
+  const outputs = values.map((value) => pulumi.output(value) as pulumi.Output<unknown> & { isKnown: Promise<boolean>; isSecret: Promise<boolean> });
+  const settled = await Promise.allSettled(outputs.flatMap((output) => [promiseOf(output), output.isKnown, output.isSecret]));
+  for (const result of settled) {
+    expect(result).toMatchObject({ status: "rejected", reason: { name: "ValidationError", message: known.message, field: known.field, value: known.value, rule: known.rule } });
+  }
 }

@@ -70,6 +70,32 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(reference.properties!.environmentId!.optional).toBeUndefined();
   });
 
+  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, for services and jobs", () => {
+    for (const component of ["ContainerAppService", "ContainerAppJob", "PublicContainerApp", "PrivateContainerApp"]) {
+      expect([component, input(component, "cpu")]).toEqual([component, expect.objectContaining({ type: "number", optional: true })]);
+      expect([component, input(component, "memory")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
+      expect([component, input(component, "cpu").plain, input(component, "memory").plain, input(component, "serviceName").plain]).toEqual([component, undefined, undefined, undefined]);
+    }
+    for (const component of ["ContainerAppService", "ContainerAppJob"]) {
+      expect([component, input(component, "workloadProfileName")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
+      expect([component, input(component, "workloadProfileName").plain]).toEqual([component, undefined]);
+    }
+    const nameTypes = {
+      ContainerAppServiceNames: ["containerApp", "identity", "imageRepository"],
+      ContainerAppJobNames: ["identity", "imageRepository", "job"],
+      ContainerAppsPlatformNames: ["appInsights", "environment", "logAnalyticsWorkspace", "registry", "resourceGroup", "virtualNetwork"],
+      PublicContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "logAnalyticsWorkspace", "registry", "resourceGroup"],
+      PrivateContainerAppNames: ["appInsights", "containerApp", "environment", "identity", "imageRepository", "keyVault", "logAnalyticsWorkspace", "registry", "resourceGroup", "storageAccount", "virtualNetwork"],
+    };
+    for (const [typeName, fields] of Object.entries(nameTypes)) {
+      const properties = result.typeDefinitions[typeName]!.properties ?? {};
+      expect([typeName, Object.keys(properties).sort()]).toEqual([typeName, fields]);
+      for (const field of fields) expect([typeName, field, properties[field]]).toEqual([typeName, field, { type: "string", optional: true, description: expect.any(String) }]);
+    }
+    // The prefix stays plain: every generated name is derived from it while the program runs.
+    expect(input("ContainerAppService", "namePrefix")).toMatchObject({ type: "string", plain: true });
+  });
+
   it("types the job's inputs: the platform by ids, the trigger as an enum, the event trigger's scale rules, no function-typed arg", () => {
     expect(input("ContainerAppJob", "platform")).toMatchObject({ $ref: "#/types/pulumi-aca:index:PlatformReference" });
     expect(input("ContainerAppJob", "platform").optional).toBeUndefined();
