@@ -65,13 +65,16 @@ function elapsedMs(since: bigint): number {
 
 /**
  * The pack's own Analyze handler, called in this process without gRPC: what the rules cost per resource.
- * The pack's type routing is installed first, as `policies/index.ts` installs it before serving, so each
- * rule is called for the resources it judges and skipped for the others exactly as in the running pack.
+ * What `policies/index.ts` installs before serving is installed first (the type routing, the properties
+ * converted once per request), so each rule is called for the resources it judges and skipped for the
+ * others, at the cost it has in the running pack.
  */
 async function inProcessAnalyzeUs(resources: readonly AnalyzableResource[], baseline: string, only?: (name: string) => boolean): Promise<number> {
   process.env.PULUMI_ACA_BASELINE = baseline;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require(path.join(PACK, "typeRouting")) as { routeTypesToRules: () => void }).routeTypesToRules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(path.join(PACK, "requestProperties")) as { convertPropertiesOnce: () => void }).convertPropertiesOnce();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { allPolicies: every } = require(path.join(PACK, "catalog")) as { allPolicies: { name: string }[] };
   const allPolicies = only ? every.filter((p) => only(p.name)) : every;
