@@ -323,10 +323,17 @@ export function sameName(a: string | undefined, b: string | undefined): boolean 
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
-/** Shell-style glob (`*` and `?`) to an anchored, case-insensitive regular expression. */
+const compiledGlobs = new Map<string, RegExp>();
+
+/** Shell-style glob (`*` and `?`) to an anchored, case-insensitive regular expression (compiled once per glob). */
 export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "i");
+  let compiled = compiledGlobs.get(glob);
+  if (compiled === undefined) {
+    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    compiled = new RegExp(`^${escaped}$`, "i");
+    compiledGlobs.set(glob, compiled);
+  }
+  return compiled;
 }
 
 /**
