@@ -93,18 +93,9 @@ export function routeOf(token: string): string {
   return sharedRoute[type] ?? type;
 }
 
-/**
- * The token in a resource URN (`urn:pulumi:stack::project::parent$type::name` → `type`): the third
- * `::`-separated part, after its last `$`. Found with `indexOf` rather than `split`, since every
- * resource rule reads it for every resource it is called for.
- */
+/** The token in a resource URN (`urn:pulumi:stack::project::parent$type::name` → `type`). */
 export function tokenOfUrn(urn: string | undefined): string | undefined {
-  if (urn === undefined) return undefined;
-  const first = urn.indexOf("::");
-  const second = first < 0 ? -1 : urn.indexOf("::", first + 2);
-  if (second < 0) return undefined;
-  const third = urn.indexOf("::", second + 2);
-  const qualified = urn.slice(second + 2, third < 0 ? undefined : third);
-  if (qualified === "") return undefined;
+  const qualified = urn?.split("::")[2];
+  if (qualified === undefined || qualified === "") return undefined;
   return qualified.slice(qualified.lastIndexOf("$") + 1);
 }

@@ -323,17 +323,10 @@ export function sameName(a: string | undefined, b: string | undefined): boolean 
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
-const compiledGlobs = new Map<string, RegExp>();
-
-/** Shell-style glob (`*` and `?`) to an anchored, case-insensitive regular expression (compiled once per glob). */
+/** Shell-style glob (`*` and `?`) to an anchored, case-insensitive regular expression. */
 export function globToRegExp(glob: string): RegExp {
-  let compiled = compiledGlobs.get(glob);
-  if (compiled === undefined) {
-    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    compiled = new RegExp(`^${escaped}$`, "i");
-    compiledGlobs.set(glob, compiled);
-  }
-  return compiled;
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`, "i");
 }
 
 /**
