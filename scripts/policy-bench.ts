@@ -127,12 +127,27 @@ async function handlerOnly(resources: readonly AnalyzableResource[], target: Top
   return 0;
 }
 
+/**
+ * `--dump <file>`: writes the recorded resources as Analyze requests see them, for
+ * `scripts/policy-handler.mjs` to replay against the compiled pack under `valgrind --tool=callgrind`
+ * without recording (or compiling TypeScript) under valgrind.
+ */
+function dumpRequests(resources: readonly AnalyzableResource[], file: string | undefined): number {
+  if (file === undefined) throw new Error("--dump needs a file to write the requests to.");
+  const requests = resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, parent: r.parent ?? "", properties: analyzerProperties(r.wireInputs) }));
+  fs.writeFileSync(file, JSON.stringify(requests));
+  console.log(`${requests.length} requests written to ${file}`);
+  return 0;
+}
+
 export async function main(argv: string[] = []): Promise<number> {
   const target = topology();
   const recordBegan = process.hrtime.bigint();
   const resources = await target.record();
   const recordMs = elapsedMs(recordBegan);
   if (argv.includes("--handler")) return handlerOnly(resources, target);
+  const dump = argv.indexOf("--dump");
+  if (dump >= 0) return dumpRequests(resources, argv[dump + 1]);
   const custom = resources.filter((r) => r.custom);
 
   const startBegan = process.hrtime.bigint();
