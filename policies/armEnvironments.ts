@@ -3,68 +3,24 @@
  * alone, and its delegation matches the environment kind.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, isOfType, labelOf, ofType, props, sourcesOf, types } from "./graph";
+import { infrastructureSubnets, labelOf, ofType, problemsOfEvery, props, subnetCandidates, types, type SubnetCandidate } from "./graph";
 import { stackRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, armName, at, knownList, list, parseArmId, sameName, sameText, str } from "./util";
+import { UNKNOWN, at, list, sameText, str } from "./util";
 
 const subnetPage = "https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet";
 const appDelegation = "Microsoft.App/environments";
 
-/** A subnet as the rules see it: a key that is equal for the same subnet, a label, and its properties when declared in the stack. */
-interface SubnetRef {
-  key: string;
-  label: string;
-  /** The subnet's own properties (a Subnet resource or a VNet's inline subnet), when the stack declares it. */
-  declared?: unknown;
+/** The one subnet a reference points at, when it can be told. */
+function onlySubnet(candidates: SubnetCandidate[]): SubnetCandidate | undefined {
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
-/** The VNet name a Subnet resource belongs to, when known. */
-function vnetNameOf(subnet: PolicyResource, resources: PolicyResource[]): string | undefined {
-  const known = str(at(props(subnet), "virtualNetworkName"));
-  if (known !== undefined) return known;
-  const vnet = ofType(resources, types.virtualNetwork).find((v) => dependsThrough(subnet, "virtualNetworkName", v) || isDescendantOf(subnet, v));
-  return vnet ? azureName(vnet) : undefined;
-}
-
-/**
- * The subnet `property` of `resource` points at (`value` is the subnet id found there): the one
- * Subnet resource the value came from, else the subnet a known id names. Undefined when it cannot
- * be told.
- */
-function subnetRef(resource: PolicyResource, property: string, value: unknown, resources: PolicyResource[]): SubnetRef | undefined {
-  const sources = sourcesOf(resource, property);
-  const subnets = sources.filter((source) => isOfType(source, types.subnet));
-  if (subnets.length === 1 && !sources.some((source) => isOfType(source, types.virtualNetwork))) {
-    const subnet = subnets[0]!;
-    return { key: subnet.urn, label: labelOf(subnet), declared: props(subnet) };
-  }
-  const id = parseArmId(value);
-  const subnetName = armName(id, "subnets");
-  const vnetName = armName(id, "virtualNetworks");
-  if (!id || subnetName === undefined || vnetName === undefined) return undefined;
-  const matching = ofType(resources, types.subnet).filter((subnet) => {
-    if (!sameName(azureName(subnet), subnetName)) return false;
-    const parent = vnetNameOf(subnet, resources);
-    return parent === undefined || sameName(parent, vnetName);
-  });
-  if (matching.length === 1) {
-    const subnet = matching[0]!;
-    return { key: subnet.urn, label: subnetName, declared: props(subnet) };
-  }
-  for (const vnet of ofType(resources, types.virtualNetwork)) {
-    if (!sameName(azureName(vnet), vnetName)) continue;
-    const inline = knownList(at(props(vnet), "subnets")).find((candidate) => sameName(str(at(candidate, "name")), subnetName));
-    if (inline !== undefined) return { key: `${vnet.urn}/${subnetName.toLowerCase()}`, label: `${vnetName}/${subnetName}`, declared: inline };
-  }
-  return { key: str(value)!.toLowerCase(), label: `${vnetName}/${subnetName}` };
-}
-
-function environmentSubnet(environment: PolicyResource, resources: PolicyResource[]): SubnetRef | undefined {
-  const configuration = at(props(environment), "vnetConfiguration");
-  if (configuration === UNKNOWN || configuration === undefined) return undefined;
-  const subnetId = at(configuration, "infrastructureSubnetId");
-  if (subnetId === undefined) return undefined;
-  return subnetRef(environment, "vnetConfiguration", subnetId, resources);
+/** The delegations a subnet has, when they are known. */
+function delegatedServices(subnet: unknown): unknown[] | undefined {
+  const delegations = list(at(subnet, "delegations"));
+  if (delegations === UNKNOWN) return undefined;
+  const services = delegations.map((delegation) => at(delegation, "serviceName"));
+  return services.includes(UNKNOWN) ? undefined : services;
 }
 
 export const environmentSubnetDedicated = stackRule({
@@ -76,7 +32,7 @@ export const environmentSubnetDedicated = stackRule({
   validate: (resources, { report }) => {
     const owners = new Map<string, PolicyResource>();
     for (const environment of ofType(resources, types.managedEnvironment)) {
-      const subnet = environmentSubnet(environment, resources);
+      const subnet = onlySubnet(infrastructureSubnets(environment, resources));
       if (!subnet) continue;
       const owner = owners.get(subnet.key);
       if (!owner) {
@@ -90,7 +46,7 @@ export const environmentSubnetDedicated = stackRule({
       );
     }
     for (const endpoint of ofType(resources, types.privateEndpoint)) {
-      const subnet = subnetRef(endpoint, "subnet", at(props(endpoint), "subnet", "id"), resources);
+      const subnet = onlySubnet(subnetCandidates(endpoint, "subnet", at(props(endpoint), "subnet", "id"), resources));
       const owner = subnet ? owners.get(subnet.key) : undefined;
       if (!subnet || !owner) continue;
       report(
@@ -112,24 +68,26 @@ export const environmentSubnetDelegation = stackRule({
     for (const environment of ofType(resources, types.managedEnvironment)) {
       const profiles = at(props(environment), "workloadProfiles");
       if (profiles === UNKNOWN) continue;
-      const subnet = environmentSubnet(environment, resources);
-      if (!subnet || subnet.declared === undefined) continue;
-      const delegations = list(at(subnet.declared, "delegations"));
-      if (delegations === UNKNOWN) continue;
-      const services = delegations.map((delegation) => at(delegation, "serviceName"));
-      if (services.includes(UNKNOWN)) continue;
       const workloadProfiles = Array.isArray(profiles) && profiles.length > 0;
-      if (workloadProfiles && !services.some((service) => sameText(service, appDelegation))) {
-        report(
-          `Managed environment ${labelOf(environment)} has workload profiles, so its infrastructure subnet ${subnet.label} must be delegated to ${appDelegation}.`,
-          environment.urn,
-        );
-      } else if (!workloadProfiles && services.length > 0) {
-        report(
-          `Managed environment ${labelOf(environment)} is consumption-only, so its infrastructure subnet ${subnet.label} must not be delegated ` +
-            `(is delegated to ${services.map((s) => str(s) ?? "?").join(", ")}).`,
-          environment.urn,
-        );
+      const wronglyDelegated = (subnet: unknown) => {
+        const services = delegatedServices(subnet);
+        if (services === undefined) return undefined;
+        if (workloadProfiles) return services.some((service) => sameText(service, appDelegation)) ? undefined : services;
+        return services.length > 0 ? services : undefined;
+      };
+      for (const { subnet, problem: services } of problemsOfEvery(infrastructureSubnets(environment, resources), wronglyDelegated)) {
+        if (workloadProfiles) {
+          report(
+            `Managed environment ${labelOf(environment)} has workload profiles, so its infrastructure subnet ${subnet.label} must be delegated to ${appDelegation}.`,
+            environment.urn,
+          );
+        } else {
+          report(
+            `Managed environment ${labelOf(environment)} is consumption-only, so its infrastructure subnet ${subnet.label} must not be delegated ` +
+              `(is delegated to ${services.map((s) => str(s) ?? "?").join(", ")}).`,
+            environment.urn,
+          );
+        }
       }
     }
   },

@@ -1,9 +1,8 @@
 /** Rules for `azure-native:app:ManagedEnvironment`: logs, VNet injection, zones, encryption, subnet. */
-import type { PolicyResource } from "@pulumi/policy";
-import { azureName, dependsThrough, isDescendantOf, isOfType, ofType, props, sourcesOf, types } from "./graph";
+import { infrastructureSubnets, ofType, problemsOfEvery, props, types } from "./graph";
 import { classicTypes } from "./resourceTypes";
 import { resourceRule, stackRule, type AcaPolicy } from "./rule";
-import { UNKNOWN, armName, at, ensureObject, knownList, list, parseArmId, peek, prefixLength, present, sameName, sameText, str } from "./util";
+import { UNKNOWN, at, ensureObject, peek, prefixLength, present, sameText } from "./util";
 
 export const logsDestination = resourceRule([types.managedEnvironment, classicTypes.managedEnvironment], {
   name: "env-logs-destination",
@@ -110,103 +109,35 @@ export const publicNetworkDisabled = resourceRule(types.managedEnvironment, {
   },
 });
 
-/** A subnet as the size/delegation check needs it. */
-interface SubnetFacts {
-  label: string;
-  addressPrefix: unknown;
-  delegations: unknown;
-}
-
-function subnetFacts(label: string, subnet: unknown): SubnetFacts {
+/** The prefix length of a subnet's (first) address range, when known. */
+function subnetPrefixLength(subnet: unknown): number | undefined {
   const single = at(subnet, "addressPrefix");
   const many = at(subnet, "addressPrefixes");
-  const first = Array.isArray(many) ? many[0] : many;
-  return { label, addressPrefix: single !== undefined ? single : first, delegations: at(subnet, "delegations") };
-}
-
-/** The VNet a Subnet resource belongs to, when it can be told. */
-function vnetOfSubnet(subnet: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
-  const vnetName = str(at(props(subnet), "virtualNetworkName"));
-  return ofType(resources, types.virtualNetwork).find(
-    (v) => dependsThrough(subnet, "virtualNetworkName", v) || isDescendantOf(subnet, v) || sameName(azureName(v), vnetName),
-  );
-}
-
-/** The subnets an environment's infrastructureSubnetId may point at. */
-function infrastructureSubnets(environment: PolicyResource, subnetId: unknown, resources: PolicyResource[]): SubnetFacts[] {
-  const id = parseArmId(subnetId);
-  const candidates: SubnetFacts[] = [];
-  if (id) {
-    const vnetName = armName(id, "virtualNetworks");
-    const subnetName = armName(id, "subnets");
-    for (const subnet of ofType(resources, types.subnet)) {
-      if (!sameName(azureName(subnet), subnetName)) continue;
-      const vnet = vnetOfSubnet(subnet, resources);
-      const parentName = str(at(props(subnet), "virtualNetworkName")) ?? (vnet ? azureName(vnet) : undefined);
-      if (parentName === undefined || sameName(parentName, vnetName)) candidates.push(subnetFacts(subnet.name, props(subnet)));
-    }
-    for (const vnet of ofType(resources, types.virtualNetwork)) {
-      if (!sameName(azureName(vnet), vnetName)) continue;
-      for (const inline of knownList(at(props(vnet), "subnets"))) {
-        if (sameName(str(at(inline, "name")), subnetName)) candidates.push(subnetFacts(`${vnet.name}/${subnetName}`, inline));
-      }
-    }
-    return candidates;
-  }
-  for (const source of sourcesOf(environment, "vnetConfiguration")) {
-    if (isOfType(source, types.subnet)) candidates.push(subnetFacts(source.name, props(source)));
-    if (isOfType(source, types.virtualNetwork)) {
-      knownList(at(props(source), "subnets")).forEach((inline, index) => {
-        candidates.push(subnetFacts(`${source.name}/${str(at(inline, "name")) ?? `#${index + 1}`}`, inline));
-      });
-    }
-  }
-  return candidates;
-}
-
-const appDelegation = "Microsoft.App/environments";
-
-/** What is wrong with a subnet for an environment of this kind (empty when nothing is, or when unknown). */
-function subnetProblems(subnet: SubnetFacts, workloadProfiles: boolean): string[] {
-  const problems: string[] = [];
-  const prefix = prefixLength(subnet.addressPrefix);
-  const delegations = list(subnet.delegations);
-  const services = delegations === UNKNOWN ? undefined : delegations.map((d) => at(d, "serviceName"));
-  const undecided = services?.includes(UNKNOWN) ?? true;
-  if (workloadProfiles) {
-    if (prefix !== undefined && prefix > 27) problems.push(`be /27 or larger (is /${prefix})`);
-    if (!undecided && !services!.some((s) => sameText(s, appDelegation))) problems.push(`be delegated to ${appDelegation}`);
-  } else {
-    if (prefix !== undefined && prefix > 23) problems.push(`be /23 or larger (is /${prefix})`);
-    if (!undecided && services!.length > 0) problems.push("not be delegated");
-  }
-  return problems;
+  return prefixLength(single !== undefined ? single : Array.isArray(many) ? many[0] : many);
 }
 
 export const infrastructureSubnet = stackRule({
   name: "env-infrastructure-subnet",
-  description: "An environment's infrastructure subnet is big enough and delegated correctly for its type.",
+  description: "An environment's infrastructure subnet is big enough for its type.",
   enforcementLevel: "mandatory",
-  // /27 delegated (workload profiles) or /23 not delegated (consumption only):
+  // /27 (workload profiles) or /23 (consumption only):
   // https://learn.microsoft.com/azure/container-apps/custom-virtual-networks
+  // The delegation each type needs is arm-environment-subnet-delegation's (armEnvironments.ts).
   source: "Learn container-apps/custom-virtual-networks",
   resourceTypes: [types.managedEnvironment, types.subnet, types.virtualNetwork],
   validate: (resources, { report }) => {
     for (const environment of ofType(resources, types.managedEnvironment)) {
-      const p = props(environment);
-      const subnetId = at(p, "vnetConfiguration", "infrastructureSubnetId");
-      const profiles = at(p, "workloadProfiles");
-      if (subnetId === undefined || profiles === UNKNOWN) continue;
+      const profiles = at(props(environment), "workloadProfiles");
+      if (profiles === UNKNOWN) continue;
       const workloadProfiles = Array.isArray(profiles) && profiles.length > 0;
-      const candidates = infrastructureSubnets(environment, subnetId, resources);
-      if (candidates.length === 0) continue;
-      const judged = candidates.map((subnet) => ({ subnet, problems: subnetProblems(subnet, workloadProfiles) }));
-      // With several candidates (an unknown id into a VNet with inline subnets) only a verdict
-      // that holds for every one of them is certain.
-      if (judged.some((j) => j.problems.length === 0)) continue;
+      const smallest = workloadProfiles ? 27 : 23;
+      const tooSmall = (subnet: unknown) => {
+        const prefix = subnetPrefixLength(subnet);
+        return prefix !== undefined && prefix > smallest ? prefix : undefined;
+      };
       const kind = workloadProfiles ? "A workload-profiles environment" : "A consumption-only environment";
-      for (const { subnet, problems } of judged) {
-        report(`${kind} needs its infrastructure subnet ${subnet.label} to ${problems.join(" and ")}.`, environment.urn);
+      for (const { subnet, problem } of problemsOfEvery(infrastructureSubnets(environment, resources), tooSmall)) {
+        report(`${kind} needs its infrastructure subnet ${subnet.label} to be /${smallest} or larger (is /${problem}).`, environment.urn);
       }
     }
   },

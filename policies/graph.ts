@@ -8,8 +8,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { types, unaliasedType } from "./resourceTypes";
-import { armName, at, parseArmId, propsOf, sameName, str, type JsonObject } from "./util";
-
+import { armName, at, knownList, parseArmId, propsOf, sameName, str, type JsonObject } from "./util";
 
 export { types };
 
@@ -145,4 +144,89 @@ export function privateEndpointsFor(resources: PolicyResource[], target: PolicyR
     if (matched) found.push(endpoint);
   }
   return { found, undecided };
+}
+
+/** A subnet a reference may point at. */
+export interface SubnetCandidate {
+  /** Equal for the same subnet, however it was reached. */
+  key: string;
+  /** How messages name it. */
+  label: string;
+  /** The subnet's own properties (a Subnet resource or a VNet's inline subnet); undefined when the stack does not declare it. */
+  declared?: unknown;
+}
+
+/** The name of the VNet a Subnet resource belongs to, when it can be told. */
+function vnetNameOf(subnet: PolicyResource, resources: PolicyResource[]): string | undefined {
+  const known = str(at(props(subnet), "virtualNetworkName"));
+  if (known !== undefined) return known;
+  const vnet = ofType(resources, types.virtualNetwork).find((v) => dependsThrough(subnet, "virtualNetworkName", v) || isDescendantOf(subnet, v));
+  return vnet ? azureName(vnet) : undefined;
+}
+
+function declaredSubnet(subnet: PolicyResource): SubnetCandidate {
+  return { key: subnet.urn, label: labelOf(subnet), declared: props(subnet) };
+}
+
+function inlineSubnet(vnet: PolicyResource, inline: unknown, index: number): SubnetCandidate {
+  const name = str(at(inline, "name"));
+  return { key: `${vnet.urn}/${name?.toLowerCase() ?? `#${index + 1}`}`, label: `${labelOf(vnet)}/${name ?? `#${index + 1}`}`, declared: inline };
+}
+
+/**
+ * The subnets the subnet id in `property` of `resource` (`value`, known or not) may point at: the one
+ * Subnet resource the value came from, when the engine says so; else, for a known id, every subnet of
+ * the stack it names (a Subnet resource, or a VNet's inline subnet) or, when the stack declares none,
+ * the subnet the id names; else every subnet the value may have come from (Subnet resources and the
+ * inline subnets of VNets among its sources). Empty when nothing can be told.
+ */
+export function subnetCandidates(resource: PolicyResource, property: string, value: unknown, resources: PolicyResource[]): SubnetCandidate[] {
+  const sources = sourcesOf(resource, property);
+  const subnets = sources.filter((source) => isOfType(source, types.subnet));
+  const vnets = sources.filter((source) => isOfType(source, types.virtualNetwork));
+  if (subnets.length === 1 && vnets.length === 0) return [declaredSubnet(subnets[0]!)];
+  const id = parseArmId(value);
+  if (id) {
+    const subnetName = armName(id, "subnets");
+    const vnetName = armName(id, "virtualNetworks");
+    if (subnetName === undefined || vnetName === undefined) return [];
+    const candidates = ofType(resources, types.subnet)
+      .filter((subnet) => {
+        if (!sameName(azureName(subnet), subnetName)) return false;
+        const parent = vnetNameOf(subnet, resources);
+        return parent === undefined || sameName(parent, vnetName);
+      })
+      .map(declaredSubnet);
+    for (const vnet of ofType(resources, types.virtualNetwork)) {
+      if (!sameName(azureName(vnet), vnetName)) continue;
+      knownList(at(props(vnet), "subnets")).forEach((inline, index) => {
+        if (sameName(str(at(inline, "name")), subnetName)) candidates.push(inlineSubnet(vnet, inline, index));
+      });
+    }
+    return candidates.length > 0 ? candidates : [{ key: str(value)!.toLowerCase(), label: `${vnetName}/${subnetName}` }];
+  }
+  return [
+    ...subnets.map(declaredSubnet),
+    ...vnets.flatMap((vnet) => knownList(at(props(vnet), "subnets")).map((inline, index) => inlineSubnet(vnet, inline, index))),
+  ];
+}
+
+/** The subnets a managed environment's `vnetConfiguration.infrastructureSubnetId` may point at (see `subnetCandidates`). */
+export function infrastructureSubnets(environment: PolicyResource, resources: PolicyResource[]): SubnetCandidate[] {
+  const subnetId = at(props(environment), "vnetConfiguration", "infrastructureSubnetId");
+  if (subnetId === undefined) return [];
+  return subnetCandidates(environment, "vnetConfiguration", subnetId, resources);
+}
+
+/**
+ * What `problemOf` finds wrong with each candidate the stack declares, when it finds something wrong
+ * with every one of them; empty otherwise. Several candidates come from a reference that cannot be
+ * told exactly (an unknown id into a VNet with inline subnets): only a verdict that holds for all of
+ * them is certain. `problemOf` answers undefined when nothing is wrong or when it cannot tell.
+ */
+export function problemsOfEvery<P>(candidates: SubnetCandidate[], problemOf: (subnet: unknown) => P | undefined): { subnet: SubnetCandidate; problem: P }[] {
+  const declared = candidates.filter((candidate) => candidate.declared !== undefined);
+  const judged = declared.map((subnet) => ({ subnet, problem: problemOf(subnet.declared) }));
+  if (judged.length === 0 || judged.some((j) => j.problem === undefined)) return [];
+  return judged as { subnet: SubnetCandidate; problem: P }[];
 }

@@ -5,9 +5,11 @@
 import { PolicyPack } from "@pulumi/policy";
 import { defaultBaseline } from "./baseline";
 import { allPolicies } from "./catalog";
+import { convertPropertiesOnce } from "./requestProperties";
 import { routeTypesToRules } from "./typeRouting";
 
 routeTypesToRules();
+convertPropertiesOnce();
 
 new PolicyPack("pulumi-aca", {
   description: `Azure Well-Architected rules for Container Apps, registries, Key Vaults, storage and networking (baseline: ${defaultBaseline()}).`,

@@ -77,12 +77,14 @@ export function tokensOf(type: string): string[] {
 
 /**
  * Types that share one entry in `@pulumi/policy`'s per-type filter: the rules of a job are rules of
- * container apps too, and the NSG rule judges subnets and the inline subnets of a virtual network,
- * so each such rule reaches both types without being called for every other resource.
+ * container apps too, the NSG rule judges subnets and the inline subnets of a virtual network, and
+ * the security-rule rules judge an NSG's inline rules and standalone SecurityRule resources, so each
+ * such rule reaches both types without being called for every other resource.
  */
 const sharedRoute: Readonly<Record<string, string>> = {
   [types.job]: types.containerApp,
   [types.virtualNetwork]: types.subnet,
+  [types.securityRule]: types.networkSecurityGroup,
 };
 
 /** The token `@pulumi/policy` filters a rule by: the route of the azure-native type it judges. */

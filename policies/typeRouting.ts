@@ -23,11 +23,15 @@ interface RequestPrototype {
   [installed]?: boolean;
 }
 
+/** The analyzer protocol's message classes, as the policy server itself loads them (the classes requests arrive as). */
+export function policyServerMessages(): Record<string, { prototype?: unknown } | undefined> {
+  const fromServer = createRequire(require.resolve("@pulumi/policy/server"));
+  return fromServer("@pulumi/pulumi/proto/analyzer_pb") as Record<string, { prototype?: unknown } | undefined>;
+}
+
 /** The AnalyzeRequest class the policy server itself deserializes requests into. */
 function analyzeRequestPrototype(): RequestPrototype {
-  const fromServer = createRequire(require.resolve("@pulumi/policy/server"));
-  const proto = fromServer("@pulumi/pulumi/proto/analyzer_pb") as { AnalyzeRequest?: { prototype?: RequestPrototype } };
-  const prototype = proto.AnalyzeRequest?.prototype;
+  const prototype = policyServerMessages()["AnalyzeRequest"]?.prototype as RequestPrototype | undefined;
   if (prototype === undefined || typeof prototype.getType !== "function") {
     throw new Error("pulumi-aca: @pulumi/pulumi's AnalyzeRequest has no getType; this @pulumi/policy version is not supported.");
   }

@@ -63,9 +63,18 @@ function elapsedMs(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e6;
 }
 
-/** The pack's own Analyze handler, called in this process without gRPC: what the rules cost per resource. */
+/**
+ * The pack's own Analyze handler, called in this process without gRPC: what the rules cost per resource.
+ * What `policies/index.ts` installs before serving is installed first (the type routing, the properties
+ * converted once per request), so each rule is called for the resources it judges and skipped for the
+ * others, at the cost it has in the running pack.
+ */
 async function inProcessAnalyzeUs(resources: readonly AnalyzableResource[], baseline: string, only?: (name: string) => boolean): Promise<number> {
   process.env.PULUMI_ACA_BASELINE = baseline;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(path.join(PACK, "typeRouting")) as { routeTypesToRules: () => void }).routeTypesToRules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(path.join(PACK, "requestProperties")) as { convertPropertiesOnce: () => void }).convertPropertiesOnce();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { allPolicies: every } = require(path.join(PACK, "catalog")) as { allPolicies: { name: string }[] };
   const allPolicies = only ? every.filter((p) => only(p.name)) : every;
@@ -108,11 +117,37 @@ function runPlan(programDir: string, baseline: string): Promise<{ ms: number; co
   );
 }
 
-export async function main(): Promise<number> {
+/**
+ * `--handler`: only the in-process handler, for profiles (`node --cpu-prof`) and instruction counts
+ * (`valgrind --tool=callgrind`), where the pack's server, the gRPC calls and the plan would drown it.
+ */
+async function handlerOnly(resources: readonly AnalyzableResource[], target: Topology): Promise<number> {
+  const handlerUs = await inProcessAnalyzeUs(resources, target.baseline);
+  console.log(`Analyze per resource, in-process handler ${handlerUs.toFixed(1)} µs (${target.label}, ${resources.length} resources, ${ROUNDS} rounds)`);
+  return 0;
+}
+
+/**
+ * `--dump <file>`: writes the recorded resources as Analyze requests see them, for
+ * `scripts/policy-handler.mjs` to replay against the compiled pack under `valgrind --tool=callgrind`
+ * without recording (or compiling TypeScript) under valgrind.
+ */
+function dumpRequests(resources: readonly AnalyzableResource[], file: string | undefined): number {
+  if (file === undefined) throw new Error("--dump needs a file to write the requests to.");
+  const requests = resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, parent: r.parent ?? "", properties: analyzerProperties(r.wireInputs) }));
+  fs.writeFileSync(file, JSON.stringify(requests));
+  console.log(`${requests.length} requests written to ${file}`);
+  return 0;
+}
+
+export async function main(argv: string[] = []): Promise<number> {
   const target = topology();
   const recordBegan = process.hrtime.bigint();
   const resources = await target.record();
   const recordMs = elapsedMs(recordBegan);
+  if (argv.includes("--handler")) return handlerOnly(resources, target);
+  const dump = argv.indexOf("--dump");
+  if (dump >= 0) return dumpRequests(resources, argv[dump + 1]);
   const custom = resources.filter((r) => r.custom);
 
   const startBegan = process.hrtime.bigint();

@@ -1,7 +1,9 @@
 import { environmentSubnetDedicated, environmentSubnetDelegation } from "../../policies/armEnvironments";
+import { allPolicies } from "../../policies/catalog";
 import { types } from "../../policies/resourceTypes";
 import { privateEnvironment, subnet } from "./fixtures";
-import { Stack, mutate, unknownArray, unknownString, validateStack, type Props } from "./support";
+import { analyze } from "./server";
+import { Stack, mutate, unknownArray, unknownString, validateStack, type Props, type Wiring } from "./support";
 
 const delegated = [{ name: "aca", serviceName: "Microsoft.App/environments" }];
 const infrastructureSubnet: Props = { ...subnet, subnetName: "infrastructure", addressPrefix: "10.0.0.0/23", delegations: delegated };
@@ -93,6 +95,24 @@ describe("arm-environment-subnet-delegation", () => {
     expect((await validateStack(environmentSubnetDelegation, stack)).violations).toEqual([expect.stringContaining("its infrastructure subnet web-vnet/apps must be delegated to Microsoft.App/environments")]);
   });
 
+  it("reports a consumption-only environment in a delegated subnet reached through an unknown id, as env-infrastructure-subnet used to", async () => {
+    const legacy = previewStack().with("web-env", { props: (p) => ((p.vnetConfiguration.infrastructureSubnetId = unknownString), consumptionOnly(p)) });
+    expect((await validateStack(environmentSubnetDelegation, legacy)).violations).toEqual([expect.stringContaining("must not be delegated (is delegated to Microsoft.App/environments)")]);
+  });
+
+  it("reports an unknown id into a VNet only when every inline subnet is delegated wrongly", async () => {
+    const withInlineSubnets = (subnets: object[]) =>
+      new Stack()
+        .add(types.virtualNetwork, "web-vnet", { resourceGroupName: "rg", virtualNetworkName: "web-vnet", subnets })
+        .add(types.managedEnvironment, "web-env", privateEnvironment, { from: { vnetConfiguration: ["web-vnet"] } });
+    const oneGood = withInlineSubnets([{ name: "pe", addressPrefix: "10.0.2.0/24" }, { name: "infra", addressPrefix: "10.0.0.0/23", delegations: delegated }]);
+    expect((await validateStack(environmentSubnetDelegation, oneGood)).violations).toEqual([]);
+    const noneGood = withInlineSubnets([{ name: "pe", addressPrefix: "10.0.2.0/24" }]);
+    expect((await validateStack(environmentSubnetDelegation, noneGood)).violations).toEqual([
+      "Managed environment web-env has workload profiles, so its infrastructure subnet web-vnet/pe must be delegated to Microsoft.App/environments.",
+    ]);
+  });
+
   it("does not judge delegations, profiles or subnets unknown at preview", async () => {
     const unknownDelegations = previewStack().with("infra-subnet", { props: (p) => (p.delegations = unknownArray) });
     expect((await validateStack(environmentSubnetDelegation, unknownDelegations)).violations).toEqual([]);
@@ -102,5 +122,52 @@ describe("arm-environment-subnet-delegation", () => {
     expect((await validateStack(environmentSubnetDelegation, unknownProfiles)).violations).toEqual([]);
     const outside = new Stack().add(types.managedEnvironment, "web-env", mutate(privateEnvironment, (p) => (p.vnetConfiguration.infrastructureSubnetId = subnetId("elsewhere"))));
     expect((await validateStack(environmentSubnetDelegation, outside)).violations).toEqual([]);
+  });
+});
+
+describe("the whole pack over a wrongly delegated infrastructure subnet", () => {
+  type Entry = [type: string, name: string, props: Props, wiring?: Wiring];
+  const entries: Entry[] = [
+    [types.virtualNetwork, "web-vnet", { resourceGroupName: "rg", virtualNetworkName: "web-vnet", addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }],
+    [types.subnet, "infra-subnet", infrastructureSubnet, { from: { virtualNetworkName: ["web-vnet"] } }],
+    [types.managedEnvironment, "web-env", privateEnvironment, { from: { vnetConfiguration: ["infra-subnet"] } }],
+  ];
+
+  /** Every violation the pack reports: its stack rules over the stack, its resource rules through the policy server's handler. */
+  async function packViolations(stackEntries: Entry[]): Promise<string[]> {
+    const stack = new Stack();
+    for (const [type, name, props, wiring] of stackEntries) stack.add(type, name, props, wiring);
+    const found: string[] = [];
+    for (const policy of allPolicies) {
+      if (!policy.metadata.stack) continue;
+      for (const violation of (await validateStack(policy, stack)).violations) found.push(`${policy.name}: ${violation}`);
+    }
+    for (const [type, name, props] of stackEntries) {
+      for (const diagnostic of await analyze(type, props, name)) found.push(`${diagnostic.policyName}: ${diagnostic.message}`);
+    }
+    return found.sort();
+  }
+
+  const change = (name: string, edit: (props: Props) => void): Entry[] =>
+    entries.map(([type, entryName, props, wiring]) => [type, entryName, entryName === name ? mutate(props, edit) : props, wiring]);
+
+  const consumptionOnlyStack = change("web-env", consumptionOnly);
+  const undelegatedConsumptionOnlyStack = consumptionOnlyStack.map(([type, name, props, wiring]): Entry => [type, name, name === "infra-subnet" ? mutate(props, (p) => delete p.delegations) : props, wiring]);
+
+  it.each([
+    [
+      "an undelegated subnet under a workload-profiles environment",
+      entries,
+      change("infra-subnet", (p) => delete p.delegations),
+      "Managed environment web-env has workload profiles, so its infrastructure subnet infrastructure must be delegated to Microsoft.App/environments.",
+    ],
+    [
+      "a delegated subnet under a consumption-only environment",
+      undelegatedConsumptionOnlyStack,
+      consumptionOnlyStack,
+      "Managed environment web-env is consumption-only, so its infrastructure subnet infrastructure must not be delegated (is delegated to Microsoft.App/environments).",
+    ],
+  ])("adds exactly one violation for %s to the pack's verdict, arm-environment-subnet-delegation's", async (_, right, wrong, message) => {
+    expect(await packViolations(wrong)).toEqual([...(await packViolations(right)), `arm-environment-subnet-delegation: ${message}`].sort());
   });
 });

@@ -167,15 +167,15 @@ describe("env-infrastructure-subnet", () => {
     expect(outcome.urns).toEqual([stack.urn("web-env")]);
   });
 
-  it("reports a workload-profiles subnet that is not delegated", async () => {
+  it("leaves the delegation to arm-environment-subnet-delegation, so an undelegated subnet is reported once", async () => {
     const undelegated = stack.with("web-infra", { props: (p) => delete p.delegations });
-    expect((await validateStack(infrastructureSubnet, undelegated)).violations).toEqual([expect.stringContaining("delegated to Microsoft.App/environments")]);
+    expect((await validateStack(infrastructureSubnet, undelegated)).violations).toEqual([]);
   });
 
-  it("reports a consumption-only environment on a small, delegated subnet", async () => {
+  it("reports a consumption-only environment on a subnet smaller than /23, naming the subnet by its Azure name", async () => {
     const consumption = stack.with("web-env", { props: (p) => delete p.workloadProfiles });
     expect((await validateStack(infrastructureSubnet, consumption)).violations).toEqual([
-      "A consumption-only environment needs its infrastructure subnet web-infra to be /23 or larger (is /27) and not be delegated.",
+      "A consumption-only environment needs its infrastructure subnet infrastructure to be /23 or larger (is /27).",
     ]);
   });
 
@@ -196,20 +196,24 @@ describe("env-infrastructure-subnet", () => {
     expect((await validateStack(infrastructureSubnet, inline)).violations).toEqual([expect.stringContaining("web-vnet/infra to be /27 or larger (is /29)")]);
   });
 
-  it("reports an unknown id into a VNet only when every inline subnet is wrong", async () => {
-    const base = new Stack().add(types.managedEnvironment, "web-env", privateEnvironment, { from: { vnetConfiguration: ["web-vnet"] } });
-    const oneGood = base.add(types.virtualNetwork, "web-vnet", {
-      ...vnet,
-      subnets: [{ name: "pe", addressPrefix: "10.0.2.0/24" }, { ...workloadSubnet, name: "infra" }],
-    });
+  it("reports an unknown id into a VNet only when every inline subnet is too small", async () => {
+    const withInlineSubnets = (subnets: object[]) =>
+      new Stack()
+        .add(types.virtualNetwork, "web-vnet", { ...vnet, subnets })
+        .add(types.managedEnvironment, "web-env", privateEnvironment, { from: { vnetConfiguration: ["web-vnet"] } });
+    const oneGood = withInlineSubnets([{ name: "pe", addressPrefix: "10.0.2.0/29" }, { ...workloadSubnet, name: "infra" }]);
     expect((await validateStack(infrastructureSubnet, oneGood)).violations).toEqual([]);
-    const noneGood = base.add(types.virtualNetwork, "web-vnet", { ...vnet, subnets: [{ name: "pe", addressPrefix: "10.0.2.0/24" }] });
-    expect((await validateStack(infrastructureSubnet, noneGood)).violations).toEqual([expect.stringContaining("web-vnet/pe to be delegated")]);
+    const noneGood = withInlineSubnets([{ name: "pe", addressPrefix: "10.0.2.0/29" }]);
+    expect((await validateStack(infrastructureSubnet, noneGood)).violations).toEqual([
+      "A workload-profiles environment needs its infrastructure subnet web-vnet/pe to be /27 or larger (is /29).",
+    ]);
   });
 
-  it("does not report a size or delegation that is unknown at preview", async () => {
-    const unknown = stack.with("web-infra", { props: (p) => ((p.addressPrefix = unknownString), (p.delegations = unknownArray)) });
+  it("does not report a size that is unknown at preview", async () => {
+    const unknown = stack.with("web-infra", { props: (p) => (p.addressPrefix = unknownString) });
     expect((await validateStack(infrastructureSubnet, unknown)).violations).toEqual([]);
+    const unknownProfiles = stack.with("web-env", { props: (p) => (p.workloadProfiles = unknownArray) }).with("web-infra", { props: (p) => (p.addressPrefix = "10.0.0.0/24") });
+    expect((await validateStack(infrastructureSubnet, unknownProfiles)).violations).toEqual([]);
   });
 
   it("skips an environment whose subnet cannot be found", async () => {

@@ -1,12 +1,13 @@
 /**
  * The pack's rules behind `@pulumi/policy`'s own Analyze handler, in this process: requests built as
  * the engine builds them (protobuf AnalyzeRequest with options), filtered by the server's per-type
- * fast path, with the pack's type routing installed as `index.ts` installs it. Starting the pack's
- * gRPC server is not needed to see what it answers.
+ * fast path, with the pack's type routing and its once-per-request property conversion installed as
+ * `index.ts` installs them. Starting the pack's gRPC server is not needed to see what it answers.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { allPolicies } from "../../policies/catalog";
+import { convertPropertiesOnce } from "../../policies/requestProperties";
 import { routeTypesToRules } from "../../policies/typeRouting";
 import { urnOf, type Props } from "./support";
 
@@ -30,6 +31,7 @@ let handler: AnalyzeHandler | undefined;
 function analyzeHandler(): AnalyzeHandler {
   if (!handler) {
     routeTypesToRules();
+    convertPropertiesOnce();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the server's internal handler, as the benchmark uses it
     const { makeAnalyzeRpcFun } = require("@pulumi/policy/server");
     handler = makeAnalyzeRpcFun("pulumi-aca", "0.0.0", "advisory", allPolicies) as AnalyzeHandler;

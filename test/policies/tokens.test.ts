@@ -49,11 +49,25 @@ describe("every token of a judged type reaches the type's rules", () => {
     expect(named(await analyze(types.subnet, { subnetName: "apps", addressPrefix: "10.0.0.0/23" }), "mandatory")).toEqual(["network-subnet-nsg"]);
   });
 
+  it("routes a network security group and a standalone security rule to the security-rule rules, which judge both", async () => {
+    const tagInPlural = { securityRuleName: "allow-vnet", priority: 50, sourceAddressPrefixes: ["VirtualNetwork"] };
+    const nsg = { networkSecurityGroupName: "nsg", securityRules: [{ ...tagInPlural, name: "allow-vnet" }] };
+    const expected = ["arm-nsg-priority-range", "arm-nsg-service-tags-singular"];
+    expect(named(await analyze(types.networkSecurityGroup, nsg), "mandatory")).toEqual(expected);
+    expect(named(await analyze(types.securityRule, tagInPlural), "mandatory")).toEqual(expected);
+    for (const token of [typeAliases[types.securityRule]![0]!, typeAliases[types.networkSecurityGroup]![0]!]) {
+      expect([token, named(await analyze(token, token.endsWith("SecurityRule") ? tagInPlural : nsg), "mandatory")]).toEqual([token, expected]);
+    }
+  });
+
   it("leaves other types to @pulumi/policy's type filter, which skips the rules before calling them", async () => {
     const { diagnostics, notApplicable } = await analyzeWithReasons("azure-native:resources:ResourceGroup", { resourceGroupName: "rg" });
     expect(diagnostics).toEqual([]);
     expect(notApplicable.get("aca-ingress-https-only")).toBe(`Policy only applies to resources of type '${types.containerApp}'`);
     expect(notApplicable.get("acr-admin-user-disabled")).toBe(`Policy only applies to resources of type '${types.registry}'`);
+    // Skipped by the filter, not called to find out for itself: a rule called on every resource costs every resource a deserialization.
+    expect(notApplicable.get("arm-nsg-priority-range")).toBe(`Policy only applies to resources of type '${types.networkSecurityGroup}'`);
+    expect(notApplicable.get("arm-nsg-service-tags-singular")).toBe(`Policy only applies to resources of type '${types.networkSecurityGroup}'`);
   });
 
   it("follows stack relations between resources registered under versioned tokens", async () => {
