@@ -1,40 +1,53 @@
 import pino, { type DestinationStream } from "pino";
 
-/** The part of sonic-boom (pino's stream) used here. */
+/** The part of sonic-boom (pino's stream) used here, in its `contentMode: "buffer"`. */
 export interface LogStream {
-  write(data: string): unknown;
+  write(data: Buffer): unknown;
   flush(callback?: (error?: Error) => void): void;
   flushSync(): void;
 }
 
 export interface LineBatcherOptions {
-  /** Write once this many characters are pending… */
-  readonly batchChars?: number;
+  /** Write once this many bytes are pending… */
+  readonly batchBytes?: number;
   /** …or after this long, whichever comes first. */
   readonly intervalMs?: number;
 }
 
+/** UTF-8 needs at most 3 bytes for each UTF-16 code unit of a string (4 for a surrogate pair's 2). */
+const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
+
 /**
- * Collects log lines into one string and writes it once per batch. A line costs one concatenation,
- * which V8 keeps as a rope until the batch is written, flattened once; that measured cheaper than
- * pushing lines to an array and joining it. (sonic-boom's own buffering also appends to a string,
- * but measures its byte length on every write, which under load costs more per line than formatting
- * it.)
+ * Collects log lines into one buffer and writes it once per batch. Each line is encoded straight into
+ * the batch's buffer, once, and the stream is handed bytes: measured under load, that costs a third of
+ * what handing sonic-boom strings did (it measures the byte length of every string it is given, then
+ * encodes it again to write it, and again to learn what was written). A batch's buffer is never
+ * reused, so a write the stream has to retry can never see it change.
  */
 export class LineBatcher implements DestinationStream {
   readonly #stream: LogStream;
-  readonly #batchChars: number;
-  #pending = "";
+  readonly #batchBytes: number;
+  #buffer: Buffer;
+  #used = 0;
 
-  constructor(stream: LogStream, { batchChars = 16_384, intervalMs = 250 }: LineBatcherOptions = {}) {
+  constructor(stream: LogStream, { batchBytes = 16_384, intervalMs = 250 }: LineBatcherOptions = {}) {
     this.#stream = stream;
-    this.#batchChars = batchChars;
+    this.#batchBytes = batchBytes;
+    this.#buffer = Buffer.allocUnsafe(batchBytes);
     setInterval(() => this.#release(), intervalMs).unref();
   }
 
   write(line: string): void {
-    this.#pending += line;
-    if (this.#pending.length >= this.#batchChars) this.#release();
+    const worstCase = line.length * MAX_UTF8_BYTES_PER_CODE_UNIT;
+    if (this.#used + worstCase > this.#batchBytes) {
+      this.#release();
+      if (worstCase > this.#batchBytes) {
+        // Longer than a whole batch could hold: written on its own.
+        this.#stream.write(Buffer.from(line, "utf8"));
+        return;
+      }
+    }
+    this.#used += this.#buffer.write(line, this.#used);
   }
 
   /** Writes everything pending, then calls back: pino's `logger.flush(cb)` lands here. */
@@ -49,9 +62,10 @@ export class LineBatcher implements DestinationStream {
   }
 
   #release(): void {
-    if (this.#pending === "") return;
-    const batch = this.#pending;
-    this.#pending = "";
+    if (this.#used === 0) return;
+    const batch = this.#buffer.subarray(0, this.#used);
+    this.#buffer = Buffer.allocUnsafe(this.#batchBytes);
+    this.#used = 0;
     this.#stream.write(batch);
   }
 }
@@ -66,6 +80,7 @@ export class LineBatcher implements DestinationStream {
 export function stdoutDestination(): DestinationStream {
   // Registered before the stream exists, so it runs before pino's own exit hook for that stream.
   process.once("exit", () => batcher.flushSync());
-  const batcher = new LineBatcher(pino.destination({ dest: 1, sync: true }) as unknown as LogStream);
+  const stream = pino.destination({ dest: 1, sync: true, contentMode: "buffer" });
+  const batcher = new LineBatcher(stream as unknown as LogStream);
   return batcher;
 }

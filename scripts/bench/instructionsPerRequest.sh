@@ -33,7 +33,7 @@ NODE_ENV=production PORT=$port SHUTDOWN_DRAIN_DELAY_MS=0 \
   valgrind --tool=callgrind --instr-atstart=no --vgdb-prefix="$prefix" --callgrind-out-file="$work/callgrind.out" \
   "$node" "$server" >"$work/server.log" 2>&1 &
 launcher=$!
-trap 'kill "$launcher" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$launcher" 2>/dev/null || true; [ -n "${KEEP_CALLGRIND:-}" ] && cp "$work"/callgrind.out.* "$KEEP_CALLGRIND" 2>/dev/null; rm -rf "$work"' EXIT
 
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 valgrind_pid=$(pgrep -f "valgrind.bin.*$work/callgrind.out" | head -1)
