@@ -15,20 +15,18 @@ describe("LineBatcher", () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it("holds lines until the next one might not fit in the batch, then writes them in one piece", () => {
+  it("writes lines in batches once enough are pending", () => {
     const { stream, text } = recordingStream();
-    // An 11-character line may need up to 33 bytes: after two 10-byte lines, 48 bytes may not hold it.
-    const batcher = new LineBatcher(stream, { batchBytes: 48 });
-    batcher.write("line one.\n");
-    batcher.write("line two.\n");
+    const batcher = new LineBatcher(stream, { batchChars: 30 });
+    batcher.write("line one........\n");
     expect(text()).toEqual([]);
-    batcher.write("line three\n");
-    expect(text()).toEqual(["line one.\nline two.\n"]);
+    batcher.write("line two........\n");
+    expect(text()).toEqual(["line one........\nline two........\n"]);
   });
 
   it("writes what is pending after the interval, however little", () => {
     const { stream, text } = recordingStream();
-    const batcher = new LineBatcher(stream, { batchBytes: 10_000, intervalMs: 250 });
+    const batcher = new LineBatcher(stream, { batchChars: 10_000, intervalMs: 250 });
     batcher.write("a\n");
     jest.advanceTimersByTime(249);
     expect(text()).toEqual([]);
@@ -38,7 +36,7 @@ describe("LineBatcher", () => {
 
   it("keeps the order of lines across batches and flushes", () => {
     const { stream, text } = recordingStream();
-    const batcher = new LineBatcher(stream, { batchBytes: 6 });
+    const batcher = new LineBatcher(stream, { batchChars: 4 });
     for (const line of ["1\n", "2\n", "3\n", "4\n", "5\n"]) batcher.write(line);
     const flushed = jest.fn();
     batcher.flush(flushed);
@@ -48,27 +46,16 @@ describe("LineBatcher", () => {
 
   it("encodes every character as UTF-8, multi-byte ones and astral ones included", () => {
     const { stream, writes } = recordingStream();
-    const batcher = new LineBatcher(stream, { batchBytes: 64 });
+    const batcher = new LineBatcher(stream, { batchChars: 44 });
     const lines = ["ünï©ødé\n", "日本\n", "😀\n", "plain\n"];
     for (const line of lines) batcher.write(line);
     batcher.flushSync();
     expect(Buffer.concat(writes).equals(Buffer.from(lines.join(""), "utf8"))).toBe(true);
   });
 
-  it("writes a line longer than a whole batch on its own, after what was pending", () => {
-    const { stream, text } = recordingStream();
-    const batcher = new LineBatcher(stream, { batchBytes: 32 });
-    const long = `${"x".repeat(100)}\n`;
-    batcher.write("a\n");
-    batcher.write(long);
-    batcher.write("b\n");
-    batcher.flushSync();
-    expect(text()).toEqual(["a\n", long, "b\n"]);
-  });
-
   it("never changes the bytes of a batch once it is handed to the stream", () => {
     const { stream, writes } = recordingStream();
-    const batcher = new LineBatcher(stream, { batchBytes: 8 });
+    const batcher = new LineBatcher(stream, { batchChars: 4 });
     batcher.write("1\n");
     batcher.write("2\n");
     batcher.flushSync();
