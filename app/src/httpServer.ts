@@ -39,9 +39,11 @@ interface StoresHeader {
  */
 const PREPENDS_RAW_HEADERS = typeof (ServerResponse.prototype as unknown as Partial<StoresHeader>)._storeHeader === "function";
 
-/** Whether a plain headers object names any of `names` (lower case), in any case. */
-function namesAnyOf(headers: OutgoingHttpHeaders | undefined, names: ReadonlySet<string>): boolean {
-  if (headers) for (const name in headers) if (names.has(name.toLowerCase())) return true;
+const OWN_HEADER_NAME_LENGTHS: ReadonlySet<number> = new Set([...LOWERCASE_OWN_HEADER_NAMES].map((name) => name.length));
+
+/** Whether a plain headers object names any of ours, in any case (names of other lengths are not even lowered). */
+function namesAnyOfOurs(headers: OutgoingHttpHeaders | undefined): boolean {
+  if (headers) for (const name in headers) if (OWN_HEADER_NAME_LENGTHS.has(name.length) && LOWERCASE_OWN_HEADER_NAMES.has(name.toLowerCase())) return true;
   return false;
 }
 
@@ -99,7 +101,7 @@ export function createHttpServer({ fetch, config, lifecycle, logger }: HttpServe
       const reason = typeof reasonOrHeaders === "string" ? reasonOrHeaders : undefined;
       const given = (reason === undefined ? reasonOrHeaders : headersIfReason) as OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined;
       const write = super.writeHead as (...args: unknown[]) => this;
-      if (PREPENDS_RAW_HEADERS && !Array.isArray(given) && this.getHeaderNames().length === 0 && !namesAnyOf(given, LOWERCASE_OWN_HEADER_NAMES)) {
+      if (PREPENDS_RAW_HEADERS && !Array.isArray(given) && this.getHeaderNames().length === 0 && !namesAnyOfOurs(given)) {
         this.#prependOwnHeaders = true;
         return reason === undefined ? write.call(this, statusCode, given) : write.call(this, statusCode, reason, given);
       }

@@ -7,9 +7,6 @@ export interface LogStream {
   flushSync(): void;
 }
 
-/** UTF-8 needs at most 3 bytes for each UTF-16 code unit (4 for a surrogate pair's 2). */
-const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
-
 export interface LineBatcherOptions {
   /** Write once this many characters are pending… */
   readonly batchChars?: number;
@@ -57,10 +54,7 @@ export class LineBatcher implements DestinationStream {
     if (this.#pending === "") return;
     const batch = this.#pending;
     this.#pending = "";
-    // Room for the worst case (3 bytes per UTF-16 code unit), so the text is encoded in one pass,
-    // without first counting its UTF-8 length.
-    const bytes = Buffer.allocUnsafe(batch.length * MAX_UTF8_BYTES_PER_CODE_UNIT);
-    this.#stream.write(bytes.subarray(0, bytes.write(batch)));
+    this.#stream.write(Buffer.from(batch, "utf8"));
   }
 }
 
