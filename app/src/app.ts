@@ -48,7 +48,7 @@ export function createApp({ config, logger, lifecycle, serverSpans, dapr, onEven
   for (const path of PROBE_PATHS) refuseOtherMethods(routes, path, ["GET", "HEAD"]);
 
   const handleError = errorHandler({ logger });
-  for (const { method, path, handler } of routes.routes) app.on(method, path, observe(handler, { logger, onError: handleError }));
+  for (const { method, path, handler } of routes.routes) app.on(method, path, observe(handler, { logger, onError: handleError, route: path }));
   app.notFound(observe(notFound, { logger, onError: handleError }));
   app.onError(handleError);
   return app;

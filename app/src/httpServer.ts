@@ -6,6 +6,8 @@ import {
   type Server,
   ServerResponse,
   STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
 } from "node:http";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError } from "@hono/node-server";
@@ -19,6 +21,43 @@ import { SECURITY_HEADERS } from "./securityHeaders";
 const SECURITY_ENTRIES = Object.entries(SECURITY_HEADERS);
 const LOWERCASE_SECURITY_HEADERS = Object.fromEntries(SECURITY_ENTRIES.map(([name, value]) => [name.toLowerCase(), value]));
 const RAW_SECURITY_HEADERS = SECURITY_ENTRIES.map(([name, value]) => `${name}: ${value}\r\n`).join("");
+const LOWERCASE_OWN_HEADER_NAMES: ReadonlySet<string> = new Set([...Object.keys(LOWERCASE_SECURITY_HEADERS), REQUEST_ID_HEADER.toLowerCase()]);
+for (const [name, value] of SECURITY_ENTRIES) {
+  // Checked once here, as Node would check them on every response.
+  validateHeaderName(name);
+  validateHeaderValue(name, value);
+}
+
+/** Node's internal step from status line and headers to the header block (node:_http_outgoing). */
+interface StoresHeader {
+  _storeHeader(firstLine: string, headers: unknown): void;
+}
+
+/**
+ * Whether this Node has the step {@link createHttpServer}'s responses hook into. If a Node release
+ * renames it, every response takes the merged path instead, which needs nothing of Node's internals.
+ */
+const PREPENDS_RAW_HEADERS = typeof (ServerResponse.prototype as unknown as Partial<StoresHeader>)._storeHeader === "function";
+
+const OWN_HEADER_NAME_LENGTHS: ReadonlySet<number> = new Set([...LOWERCASE_OWN_HEADER_NAMES].map((name) => name.length));
+
+/** Whether a plain headers object names any of ours, in any case (names of other lengths are not even lowered). */
+function namesAnyOfOurs(headers: OutgoingHttpHeaders | undefined): boolean {
+  if (headers) for (const name in headers) if (OWN_HEADER_NAME_LENGTHS.has(name.length) && LOWERCASE_OWN_HEADER_NAMES.has(name.toLowerCase())) return true;
+  return false;
+}
+
+/**
+ * The request's `X-Request-Id`, read from the raw header list: asking for `request.headers` would
+ * build Node's headers object for this one value, on every request.
+ */
+function incomingRequestId(rawHeaders: readonly string[]): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === REQUEST_ID_HEADER.length && name.toLowerCase() === "x-request-id") return rawHeaders[i + 1];
+  }
+  return undefined;
+}
 
 export interface HttpServerOptions {
   readonly fetch: (request: Request, env: unknown) => Response | Promise<Response>;
@@ -43,30 +82,52 @@ export interface HttpServerOptions {
 export function createHttpServer({ fetch, config, lifecycle, logger }: HttpServerOptions): Server {
   class ServiceResponse extends ServerResponse implements ResponseWithRequestId {
     #requestId: string | undefined;
+    #prependOwnHeaders = false;
 
     /** Assigned on first use, from the request's own `X-Request-Id` when it is sane. */
     get requestId(): string {
-      this.#requestId ??= acceptOrCreateRequestId(this.req.headers["x-request-id"] as string | undefined);
+      this.#requestId ??= acceptOrCreateRequestId(incomingRequestId(this.req.rawHeaders));
       return this.#requestId;
     }
 
     /**
-     * Adds the security headers and `X-Request-Id` to the headers Hono's adapter passes here, in one
-     * plain object, which keeps Node on its fast path; the response's own headers win over ours.
+     * Adds the security headers and `X-Request-Id`; the response's own headers win over ours. In the
+     * usual case (the headers come in one plain object naming none of ours, nothing set before) ours
+     * are written as they are, ahead of the others (see `_storeHeader` below); otherwise they are
+     * merged into the given headers and go through Node's checks like any other.
      */
     override writeHead(statusCode: number, reasonOrHeaders?: unknown, headersIfReason?: unknown): this {
       if (lifecycle.closesConnections) this.shouldKeepAlive = false;
       const reason = typeof reasonOrHeaders === "string" ? reasonOrHeaders : undefined;
       const given = (reason === undefined ? reasonOrHeaders : headersIfReason) as OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined;
       const write = super.writeHead as (...args: unknown[]) => this;
+      if (PREPENDS_RAW_HEADERS && !Array.isArray(given) && this.getHeaderNames().length === 0 && !namesAnyOfOurs(given)) {
+        this.#prependOwnHeaders = true;
+        return reason === undefined ? write.call(this, statusCode, given) : write.call(this, statusCode, reason, given);
+      }
       if (Array.isArray(given)) {
         for (const [name, value] of SECURITY_ENTRIES) if (!this.hasHeader(name)) this.setHeader(name, value);
-        this.setHeader(REQUEST_ID_HEADER, this.requestId);
+        if (!this.hasHeader(REQUEST_ID_HEADER)) this.setHeader(REQUEST_ID_HEADER, this.requestId);
         return write.call(this, statusCode, ...(reason === undefined ? [given] : [reason, given]));
       }
-      const headers: OutgoingHttpHeaders = { ...LOWERCASE_SECURITY_HEADERS, "x-request-id": this.requestId };
+      const headers: OutgoingHttpHeaders = {};
+      for (const [name, value] of SECURITY_ENTRIES) if (!this.hasHeader(name)) headers[name.toLowerCase()] = value;
+      if (!this.hasHeader(REQUEST_ID_HEADER)) headers["x-request-id"] = this.requestId;
       if (given) for (const name in given) headers[name.toLowerCase()] = given[name];
       return reason === undefined ? write.call(this, statusCode, headers) : write.call(this, statusCode, reason, headers);
+    }
+
+    /**
+     * Node's own step that turns the status line and the headers into the header block. Our headers
+     * are constants and an id that is a UUID or passed {@link acceptOrCreateRequestId}'s check, so they
+     * go in as one prepared piece right after the status line: Node's per-header name and value checks
+     * would repeat, on every response, what is known when the module loads (measured: the largest
+     * share of what the service added to a response). Node still treats the response's own headers as
+     * before, Connection and Content-Length included.
+     */
+    _storeHeader(firstLine: string, headers: unknown): void {
+      if (this.#prependOwnHeaders) firstLine += `${RAW_SECURITY_HEADERS}X-Request-Id: ${this.requestId}\r\n`;
+      (ServerResponse.prototype as unknown as StoresHeader)._storeHeader.call(this, firstLine, headers);
     }
   }
 

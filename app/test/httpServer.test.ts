@@ -62,9 +62,56 @@ describe("createHttpServer", () => {
       expect(lines).toContainEqual(expect.objectContaining({ request_id: "abc-123", path: "/info" }));
     });
 
+    it("writes each of its headers exactly once on the wire, with Node's own framing headers intact", async () => {
+      const reply = await rawRequest(port, "GET /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      const head = reply.text.slice(0, reply.text.indexOf("\r\n\r\n"));
+      const names = head.split("\r\n").slice(1).map((line) => line.slice(0, line.indexOf(":")).toLowerCase());
+      for (const name of [...Object.keys(SECURITY_HEADERS).map((header) => header.toLowerCase()), "x-request-id", "content-type", "content-length", "date", "connection"]) {
+        expect(names.filter((seen) => seen === name)).toEqual([name]);
+      }
+      expect(reply.headers["connection"]).toBe("close");
+      expect(Number(reply.headers["content-length"])).toBe(Buffer.byteLength(reply.body));
+      expect(JSON.parse(reply.body)).toHaveProperty("service");
+    });
+
     it("keeps the route's own Content-Type", async () => {
       expect((await send("/info")).headers["content-type"]).toBe("application/json");
       expect((await send("/nowhere")).headers["content-type"]).toBe("application/problem+json");
+    });
+  });
+
+  describe("a response that sets one of the service's headers itself", () => {
+    let own: Server;
+    let ownPort: number;
+
+    afterEach(async () => {
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    });
+
+    async function serve(headers: Record<string, string>): Promise<void> {
+      const config = testConfig();
+      const { logger } = capturingLogger(config);
+      own = createHttpServer({ fetch: () => new Response("{}", { headers }), config, lifecycle, logger });
+      own.listen(0, "127.0.0.1");
+      await once(own, "listening");
+      ownPort = (own.address() as AddressInfo).port;
+    }
+
+    it.each([
+      ["Cache-Control", "max-age=60"],
+      ["content-security-policy", "default-src 'self'"],
+      ["X-Request-Id", "chosen-by-the-route"],
+    ])("keeps its own %s, once, and adds the rest", async (name, value) => {
+      await serve({ "Content-Type": "application/json", [name]: value });
+      const reply = await rawRequest(ownPort, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      const lines = reply.text.slice(0, reply.text.indexOf("\r\n\r\n")).split("\r\n").slice(1);
+      const named = lines.filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+      expect(named.map((line) => line.slice(line.indexOf(":") + 1).trim())).toEqual([value]);
+      for (const [other, otherValue] of Object.entries(SECURITY_HEADERS)) {
+        if (other.toLowerCase() !== name.toLowerCase()) expect(reply.headers[other.toLowerCase()]).toBe(otherValue);
+      }
+      if (name !== "X-Request-Id") expect(reply.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
 

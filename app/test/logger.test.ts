@@ -59,6 +59,21 @@ describe("createLogger", () => {
   it("formats the time fragment as ISO-8601 UTC", () => {
     expect(isoTimeCachedPerMillisecond()).toMatch(/^,"time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"$/);
   });
+
+  it("gives the time of every millisecond exactly as Date's own ISO format, across seconds, days and years", () => {
+    jest.useFakeTimers();
+    try {
+      const starts = [Date.UTC(2026, 10, 29, 15, 36, 37, 0), Date.UTC(2026, 11, 31, 23, 59, 59, 990), Date.UTC(2028, 1, 28, 23, 59, 58, 995)];
+      for (const start of starts) {
+        for (let at = start; at < start + 1_200; at += 1) {
+          jest.setSystemTime(at);
+          expect(isoTimeCachedPerMillisecond()).toBe(`,"time":"${new Date(at).toISOString()}"`);
+        }
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe("writeAccessLine", () => {

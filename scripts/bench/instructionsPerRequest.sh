@@ -12,9 +12,12 @@
 # measured requests only, the counters are dumped, and the total is divided by the request count.
 # Everything (JIT compilation on V8's background threads, GC) is counted, user space only: the
 # kernel's side of socket writes is not. Time-based caches behave differently at valgrind's speed
-# (the access line's time stamp, formatted once per millisecond, is formatted for nearly every
-# request here), so compare figures from this script with each other only. Needs valgrind, curl and
-# the project's autocannon; listens on 127.0.0.1 only; about a minute per run.
+# (the access line's time fragment, shared by the lines of one millisecond at full speed, is rebuilt
+# for nearly every request here), so compare figures from this script with each other only. Needs valgrind, curl and
+# the project's autocannon; listens on 127.0.0.1 only; about a minute per run. KEEP_CALLGRIND=<existing
+# directory> keeps callgrind's output there, for `callgrind_annotate` (per-function counts; run the
+# server with `node --perf-basic-prof` to map the JIT's anonymous addresses to JavaScript functions
+# through /tmp/perf-<pid>.map).
 set -euo pipefail
 server=${1:?usage: $0 <server.js> [warm-up requests] [measured requests] [path]}
 warmup=${2:-5000}
@@ -33,7 +36,7 @@ NODE_ENV=production PORT=$port SHUTDOWN_DRAIN_DELAY_MS=0 \
   valgrind --tool=callgrind --instr-atstart=no --vgdb-prefix="$prefix" --callgrind-out-file="$work/callgrind.out" \
   "$node" "$server" >"$work/server.log" 2>&1 &
 launcher=$!
-trap 'kill "$launcher" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$launcher" 2>/dev/null || true; [ -n "${KEEP_CALLGRIND:-}" ] && cp "$work"/callgrind.out.* "$KEEP_CALLGRIND" 2>/dev/null; rm -rf "$work"' EXIT
 
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 valgrind_pid=$(pgrep -f "valgrind.bin.*$work/callgrind.out" | head -1)

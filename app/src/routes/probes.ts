@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { Lifecycle } from "../lifecycle";
 import { logAccess } from "../middleware/accessLog";
+import { matchedRoute } from "../middleware/route";
 
 export const PROBE_PATHS = ["/health", "/ready"] as const;
 
@@ -22,7 +23,7 @@ export function registerProbes(app: Hono, { lifecycle, accessLogger }: { lifecyc
   // Liveness: the event loop answers. No dependency is consulted, or a slow one would get us restarted.
   app.get("/health", function health(c) {
     const startedAt = performance.now();
-    if (accessLogger) logAccess(accessLogger, c, 200, startedAt);
+    if (accessLogger) logAccess(accessLogger, c, 200, startedAt, matchedRoute(c));
     return c.body(HEALTHY, 200, JSON_TYPE);
   });
 
@@ -31,7 +32,7 @@ export function registerProbes(app: Hono, { lifecycle, accessLogger }: { lifecyc
     const startedAt = performance.now();
     const phase = lifecycle.phase;
     const status = phase === "ready" ? 200 : 503;
-    if (accessLogger) logAccess(accessLogger, c, status, startedAt);
+    if (accessLogger) logAccess(accessLogger, c, status, startedAt, matchedRoute(c));
     return c.body(phase === "ready" ? READY : phase === "starting" ? STARTING : DRAINING, status, JSON_TYPE);
   });
 }

@@ -1,5 +1,7 @@
+import { Hono } from "hono";
+import { observe } from "../../src/middleware/accessLog";
 import { EVENTS_ROUTE } from "../../src/routes/dapr";
-import { testApp } from "../support/testApp";
+import { capturingLogger, testApp, testConfig } from "../support/testApp";
 
 describe("accessLog", () => {
   it("writes one line per request with method, path, route template, status and duration", async () => {
@@ -77,5 +79,28 @@ describe("accessLog", () => {
     expect(response).toBeInstanceOf(Response);
     expect((response as Response).status).toBe(200);
     expect(lines).toEqual([expect.objectContaining({ path: "/info", status: 200 })]);
+  });
+
+  describe("the route it reports when several observed handlers serve one request", () => {
+    function chained() {
+      const { logger, lines } = capturingLogger(testConfig());
+      const onError = () => new Response("{}", { status: 500 });
+      const app = new Hono();
+      app.on("GET", "/items/*", observe((c, next) => (c.req.query("stop") === undefined ? next() : c.body("stopped", 403)), { logger, onError, route: "/items/*" }));
+      app.on("GET", "/items/:id", observe((c) => c.body(c.req.param("id")), { logger, onError, route: "/items/:id" }));
+      return { app, lines };
+    }
+
+    it("gives the template of the handler that answered, not of the middleware in front of it", async () => {
+      const { app, lines } = chained();
+      expect(await (await app.request("/items/42")).text()).toBe("42");
+      expect(lines).toEqual([expect.objectContaining({ path: "/items/42", route: "/items/:id", status: 200 })]);
+    });
+
+    it("gives the middleware's own template when the middleware answers", async () => {
+      const { app, lines } = chained();
+      expect((await app.request("/items/42?stop")).status).toBe(403);
+      expect(lines).toEqual([expect.objectContaining({ path: "/items/42", route: "/items/*", status: 403 })]);
+    });
   });
 });

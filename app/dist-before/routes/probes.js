@@ -1,0 +1,36 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.PROBE_PATHS = void 0;
+exports.registerProbes = registerProbes;
+const accessLog_1 = require("../middleware/accessLog");
+exports.PROBE_PATHS = ["/health", "/ready"];
+const JSON_TYPE = { "Content-Type": "application/json" };
+const HEALTHY = JSON.stringify({ status: "ok" });
+const READY = JSON.stringify({ status: "ready" });
+const STARTING = JSON.stringify({ status: "starting", reason: "The service has not finished starting." });
+const DRAINING = JSON.stringify({
+    status: "draining",
+    reason: "The service is shutting down and takes no new work.",
+});
+/**
+ * Liveness and readiness. Registered before every middleware, so probes are not traced, carry no
+ * request id and cost a constant string; with LOG_PROBES=true they write the usual access line.
+ */
+function registerProbes(app, { lifecycle, accessLogger }) {
+    // Liveness: the event loop answers. No dependency is consulted, or a slow one would get us restarted.
+    app.get("/health", function health(c) {
+        const startedAt = performance.now();
+        if (accessLogger)
+            (0, accessLog_1.logAccess)(accessLogger, c, 200, startedAt);
+        return c.body(HEALTHY, 200, JSON_TYPE);
+    });
+    // Readiness: 200 only between start-up and the first moment of shutdown.
+    app.get("/ready", function ready(c) {
+        const startedAt = performance.now();
+        const phase = lifecycle.phase;
+        const status = phase === "ready" ? 200 : 503;
+        if (accessLogger)
+            (0, accessLog_1.logAccess)(accessLogger, c, status, startedAt);
+        return c.body(phase === "ready" ? READY : phase === "starting" ? STARTING : DRAINING, status, JSON_TYPE);
+    });
+}
