@@ -70,7 +70,7 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(reference.properties!.environmentId!.optional).toBeUndefined();
   });
 
-  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, for services and jobs", () => {
+  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, pull registries, for services and jobs", () => {
     for (const component of ["ContainerAppService", "ContainerAppJob", "PublicContainerApp", "PrivateContainerApp"]) {
       expect([component, input(component, "cpu")]).toEqual([component, expect.objectContaining({ type: "number", optional: true })]);
       expect([component, input(component, "memory")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
@@ -92,6 +92,10 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
       expect([typeName, Object.keys(properties).sort()]).toEqual([typeName, fields]);
       for (const field of fields) expect([typeName, field, properties[field]]).toEqual([typeName, field, { type: "string", optional: true, description: expect.any(String) }]);
     }
+    // A registry of another stack: its login server and id are Outputs there.
+    const pullRegistry = result.typeDefinitions.PullRegistry!.properties ?? {};
+    expect(Object.keys(pullRegistry).sort()).toEqual(["registryId", "server"]);
+    for (const field of ["registryId", "server"]) expect([field, pullRegistry[field]]).toEqual([field, { type: "string", description: expect.any(String) }]);
     // The prefix stays plain: every generated name is derived from it while the program runs.
     expect(input("ContainerAppService", "namePrefix")).toMatchObject({ type: "string", plain: true });
   });
