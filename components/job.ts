@@ -13,6 +13,7 @@ import {
   ServiceIdentity,
   checkWorkloadIdentity,
   checkWorkloadImage,
+  checkedPullRegistries,
   createWorkloadIdentity,
   dependenciesOf,
   provideWorkloadImage,
@@ -198,6 +199,8 @@ export interface CheckedJobArgs {
   /** The image reference, checked now or once known; undefined when the job builds it. */
   readonly image?: pulumi.Input<string>;
   readonly facts?: PlatformFacts;
+  /** `pullRegistries`, each server and id checked now or once known. */
+  readonly pullRegistries: PullRegistry[];
 }
 
 /** Integers in the API are int32 (`format: int32` in the ContainerApps API's Jobs.json). */
@@ -276,7 +279,8 @@ export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJo
   );
   const workloadProfileName = workloadProfileOf(args, environmentKind, facts);
   checkWorkloadIdentity(args.identity, names.identity);
-  const image = checkWorkloadImage(args, names, facts);
+  const pullRegistries = checkedPullRegistries(args.pullRegistries);
+  const image = checkWorkloadImage({ ...args, pullRegistries }, names, facts);
 
   const triggerType = triggerTypeOf(args);
   if (args.cronExpression !== undefined) checkCronExpression("cronExpression", args.cronExpression);
@@ -296,7 +300,7 @@ export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJo
   checkInteger("parallelism", settings.parallelism, 1, INT32_MAX);
   checkInteger("replicaCompletionCount", settings.replicaCompletionCount, 1, INT32_MAX);
   checkSecretsAndEnv(args.secrets, { ...Object.fromEntries(JOB_ENV.map((key) => [key, ""])), ...args.env });
-  return { names, tags, settings, workloadProfileName, image, facts };
+  return { names, tags, settings, workloadProfileName, image, facts, pullRegistries };
 }
 
 /** Claims the job's Azure names, so a second component of the program cannot take the same ones. */
@@ -373,8 +377,9 @@ export class ContainerAppJob extends pulumi.ComponentResource {
     const platform = args.platform;
     const placement = { resourceGroupName: platform.resourceGroupName, location: platform.location, tags };
 
-    const { identityId, principalId, clientId, grants } = createWorkloadIdentity(name, args, names.identity, placement, child);
-    const { imageRef, pullRegistries } = provideWorkloadImage(name, args, checked, names.imageRepository, identityId, { ...child, exchangeToken });
+    const checkedArgs = { ...args, pullRegistries: checked.pullRegistries };
+    const { identityId, principalId, clientId, grants } = createWorkloadIdentity(name, checkedArgs, names.identity, placement, child);
+    const { imageRef, pullRegistries } = provideWorkloadImage(name, checkedArgs, checked, names.imageRepository, identityId, { ...child, exchangeToken });
     const hasDataRoles = (args.keyVaultIds?.length ?? 0) + (args.storageAccountIds?.length ?? 0) > 0;
     const env = {
       OTEL_SERVICE_NAME: args.serviceName ?? names.job,

@@ -193,7 +193,7 @@ export interface ContainerAppsPlatformArgs {
   namePrefix?: string;
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
   names?: ContainerAppsPlatformNames;
-  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>`. */
+  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>-<stack>`. */
   resourceGroupName?: pulumi.Input<string>;
   /** Azure region for everything. Default: the provider's `azure-native:location` (or the existing group's). */
   location?: pulumi.Input<string>;

@@ -60,12 +60,33 @@ export type IngressMode = (typeof IngressMode)[keyof typeof IngressMode];
 
 export const INGRESS_MODES: readonly IngressMode[] = ["external", "internal", "none"];
 
-/** Another registry the service pulls from, with its identity (AcrPull is granted on it before the app exists). */
+/**
+ * Another registry the service pulls from, with its identity (AcrPull is granted on it before the app exists).
+ * Both may be Outputs (a registry of another stack): checked once known, with the error a known value gets.
+ */
 export interface PullRegistry {
   /** Login server, e.g. `contoso.azurecr.io`. */
-  server: string;
+  server: pulumi.Input<string>;
   /** Resource id of the registry, the scope of the AcrPull grant. */
   registryId: pulumi.Input<string>;
+}
+
+/** Throws unless `server` is a registry login server (a host name, optionally with a port). */
+export function checkPullRegistryServer(index: number, server: string | undefined | null): void {
+  if (typeof server !== "string" || !/^[a-z0-9.-]+(:\d+)?$/i.test(server)) {
+    throw new ValidationError(`pullRegistries[${index}].server`, server, "must be a registry login server such as contoso.azurecr.io");
+  }
+}
+
+/** Throws unless `registryId` is a container registry's resource id, the scope AcrPull is granted on. */
+export function checkPullRegistryId(index: number, registryId: string | undefined | null): void {
+  if (typeof registryId !== "string" || !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i.test(registryId)) {
+    throw new ValidationError(
+      `pullRegistries[${index}].registryId`,
+      registryId,
+      "must be a container registry's resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>",
+    );
+  }
 }
 
 /** The identity the app pulls images and reads secrets with. */
@@ -221,6 +242,8 @@ export interface CheckedServiceArgs {
   readonly zoneRedundant: boolean;
   /** The container's cpu and memory, checked as a pair now or, when either or the profile is an Output, once known. */
   readonly resources: pulumi.Input<ContainerResources>;
+  /** `pullRegistries`, each server and id checked now or once known. */
+  readonly pullRegistries: PullRegistry[];
 }
 
 /** Variables the service sets itself. */
@@ -267,13 +290,13 @@ export function checkWorkloadImage(args: WorkloadImageArgs, names: Pick<ServiceN
     const candidates = pullCandidates(args, facts);
     // The platform's login server (or the name of the registry it created) may be known only later (another
     // stack's output): then the image is checked against it inside `apply`, with the same error.
-    const checkOnceKnown = (reference: string, server: string | undefined, registryName: string | undefined) => {
+    const checkOnceKnown = (reference: string, server: string | undefined, registryName: string | undefined, pullServers: string[]) => {
       checkDigestReference("image", reference);
       const [platformRegistry, ...others] = candidates;
       const platformCandidate = { ...platformRegistry!, server: platformRegistry!.server ?? server?.toLowerCase(), registryName: platformRegistry!.registryName ?? registryName };
-      pullSourceOf(reference, [platformCandidate, ...others]);
+      pullSourceOf(reference, [platformCandidate, ...others.map((candidate, index) => ({ ...candidate, server: pullServers[index]?.toLowerCase() }))]);
     };
-    const later = (reference: pulumi.Input<string>) => checkedLater(reference, args.platform.registryLoginServer, facts?.registryName, checkOnceKnown);
+    const later = (reference: pulumi.Input<string>) => checkedLater(reference, args.platform.registryLoginServer, facts?.registryName, pullServersOf(args), checkOnceKnown);
     const knownImage = knownValue(args.image);
     if (knownImage !== undefined) {
       checkDigestReference("image", knownImage);
@@ -284,12 +307,23 @@ export function checkWorkloadImage(args: WorkloadImageArgs, names: Pick<ServiceN
   } else {
     validateImageArgs({ repository: names.imageRepository, appPath: args.appPath, dockerfile: args.dockerfile, imageTag: args.imageTag });
   }
-  (args.pullRegistries ?? []).forEach((registry, index) => {
-    if (typeof registry.server !== "string" || !/^[a-z0-9.-]+(:\d+)?$/i.test(registry.server)) {
-      throw new ValidationError(`pullRegistries[${index}].server`, registry.server, "must be a registry login server such as contoso.azurecr.io");
-    }
-  });
   return image;
+}
+
+/**
+ * Checks `pullRegistries`: a known server or id now, before anything is registered; one given as an Output
+ * (a registry of another stack) inside `apply` once known, with the same error. Returns the registries to use.
+ */
+export function checkedPullRegistries(pullRegistries: readonly PullRegistry[] = []): PullRegistry[] {
+  return pullRegistries.map((registry, index) => {
+    // A missing value is as wrong now as it would be later.
+    if (registry.server === undefined || registry.server === null) checkPullRegistryServer(index, registry.server);
+    if (registry.registryId === undefined || registry.registryId === null) checkPullRegistryId(index, registry.registryId);
+    return {
+      server: checkedInput(registry.server, (server) => checkPullRegistryServer(index, server)),
+      registryId: checkedInput(registry.registryId, (registryId) => checkPullRegistryId(index, registryId)),
+    };
+  });
 }
 
 /**
@@ -311,7 +345,8 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   );
   const workloadProfileName = workloadProfileOf(args, environmentKind, facts);
   checkWorkloadIdentity(args.identity, names.identity);
-  const image = checkWorkloadImage(args, names, facts);
+  const pullRegistries = checkedPullRegistries(args.pullRegistries);
+  const image = checkWorkloadImage({ ...args, pullRegistries }, names, facts);
   const zoneRedundant = facts?.zoneRedundant ?? false;
   const settings = resolveContainerAppSettings(args, { zoneRedundant });
   if (zoneRedundant && settings.minReplicas < 2) {
@@ -333,19 +368,25 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   });
   const namesToPassOn: ServiceNames = { ...workloadNamesToPassOn(names, args), containerApp: checkedName("containerApp", "containerAppName", names.containerApp) };
   const resources = checkedResources(settings.cpu, settings.memory, workloadProfileName);
-  return { names: namesToPassOn, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant, resources };
+  return { names: namesToPassOn, tags, ingress, environmentKind, workloadProfileName, image, facts, zoneRedundant, resources, pullRegistries };
 }
 
 function checkedLater(
   image: pulumi.Input<string>,
   server: pulumi.Input<string>,
   registryName: pulumi.Input<string> | undefined,
-  check: (reference: string, server: string | undefined, registryName: string | undefined) => void,
+  pullServers: pulumi.Output<string[]>,
+  check: (reference: string, server: string | undefined, registryName: string | undefined, pullServers: string[]) => void,
 ): pulumi.Output<string> {
-  return pulumi.all([image, server, registryName]).apply(([reference, resolvedServer, resolvedName]) => {
-    check(reference, resolvedServer, resolvedName);
+  return pulumi.all([image, server, registryName, pullServers]).apply(([reference, resolvedServer, resolvedName, resolvedPullServers]) => {
+    check(reference, resolvedServer, resolvedName, resolvedPullServers);
     return reference;
   });
+}
+
+/** The login servers of `pullRegistries` (checked ones: see {@link checkedPullRegistries}), once known. */
+function pullServersOf(args: Pick<ContainerAppServiceArgs, "pullRegistries">): pulumi.Output<string[]> {
+  return pulumi.all((args.pullRegistries ?? []).map((registry) => registry.server));
 }
 
 /**
@@ -375,7 +416,8 @@ export function workloadProfileOf(args: Pick<ContainerAppServiceArgs, "workloadP
 function pullCandidates(args: WorkloadImageArgs, facts: PlatformFacts | undefined): PullCandidate[] {
   return [
     { server: knownValue(args.platform.registryLoginServer) ?? facts?.registryLoginServer, registryName: knownValue(facts?.registryName), field: "platform.registryLoginServer" },
-    ...(args.pullRegistries ?? []).map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
+    // A server given as an Output is not known yet: the image is then checked once it is.
+    ...(args.pullRegistries ?? []).map((registry, index) => ({ server: knownValue(registry.server)?.toLowerCase(), field: `pullRegistries[${index}].server` })),
   ];
 }
 
@@ -482,15 +524,14 @@ export function provideWorkloadImage(
   } else {
     imageRef = pulumi.output(checked.image);
     // Pull settings follow the image's registry, worked out once its login server is known.
-    const extra = args.pullRegistries ?? [];
-    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName]).apply(([reference, server, identityResourceId, registryName]) => {
+    pullRegistries = pulumi.all([imageRef, platformServer, identityId, checked.facts?.registryName, pullServersOf(args)]).apply(([reference, server, identityResourceId, registryName, extra]) => {
       const candidates: PullCandidate[] = [
         { server: server.toLowerCase(), registryName, field: "platform.registryLoginServer" },
-        ...extra.map((registry, index) => ({ server: registry.server.toLowerCase(), field: `pullRegistries[${index}].server` })),
+        ...extra.map((extraServer, index) => ({ server: extraServer.toLowerCase(), field: `pullRegistries[${index}].server` })),
       ];
       const source = pullSourceOf(reference, candidates);
       if (source === "anonymous" || source === undefined) return [];
-      return [{ server: source === 0 ? server : extra[source - 1]!.server, identity: identityResourceId }];
+      return [{ server: source === 0 ? server : extra[source - 1]!, identity: identityResourceId }];
     });
   }
 
@@ -523,8 +564,9 @@ export function buildService(
   const platform = args.platform;
   const placement = { resourceGroupName: platform.resourceGroupName, location: platform.location, tags };
 
-  const { identity, identityId, principalId, clientId, grants } = createWorkloadIdentity(name, args, names.identity, placement, child);
-  const { imageRef, pullRegistries } = provideWorkloadImage(name, args, checked, names.imageRepository, identityId, { ...child, exchangeToken: opts.exchangeToken });
+  const checkedArgs = { ...args, pullRegistries: checked.pullRegistries };
+  const { identity, identityId, principalId, clientId, grants } = createWorkloadIdentity(name, checkedArgs, names.identity, placement, child);
+  const { imageRef, pullRegistries } = provideWorkloadImage(name, checkedArgs, checked, names.imageRepository, identityId, { ...child, exchangeToken: opts.exchangeToken });
 
   const serviceName = args.serviceName ?? names.containerApp;
   const serviceVersion = pulumi.output(args.serviceVersion ?? imageRef);

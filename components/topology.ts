@@ -10,7 +10,7 @@ import type { EnvironmentKind } from "./subnets";
  * ContainerAppsPlatform and one ContainerAppService; these args are split between the two.
  */
 export interface ContainerAppTopologyArgs extends ContainerAppSettings {
-  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>`. */
+  /** Use this existing resource group instead of creating one. Default: create `rg-<prefix>-<stack>`. */
   resourceGroupName?: pulumi.Input<string>;
   /** Azure region for everything. Default: the provider's `azure-native:location` (or the existing group's). */
   location?: pulumi.Input<string>;

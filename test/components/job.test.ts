@@ -286,6 +286,12 @@ describe("ContainerAppJob args given as Outputs (another stack's, another resour
     ["names.identity", (given) => ({ image: IMAGE, names: { identity: given("id") } }), (result) => [result.names.identity], 'Invalid `names.identity`: "id"'],
     ["cpu", (given) => ({ image: IMAGE, cpu: given(0.3), memory: "0.6Gi" }), (result) => [result.settings.resources], "Invalid `cpu`: 0.3; must be one of 0.25, 0.5"],
     ["memory", (given) => ({ image: IMAGE, cpu: 1, memory: given("1Gi") }), (result) => [result.settings.resources], 'Invalid `memory`: "1Gi"; ACA\'s Consumption profile pairs 1 cores with 2Gi'],
+    [
+      "pullRegistries[].server",
+      (given) => ({ image: `contoso.azurecr.io/reports@sha256:${"b".repeat(64)}`, pullRegistries: [{ server: given("contoso.azurecr.io/reports"), registryId: OTHER_REGISTRY_ID }] }),
+      (result) => [result.image, ...result.pullRegistries.map((registry) => registry.server)],
+      'Invalid `pullRegistries[0].server`: "contoso.azurecr.io/reports"; must be a registry login server',
+    ],
   ])("refuses a bad %s before registering anything when known, and as an Output fails what it feeds with the same error", async (_field, args, fed, message) => {
     const known = await refusedBeforeRegistering(async () => {
       const { ContainerAppJob } = await import("../../components/job");

@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { Recording, record } from "../harness/recorder";
-import { RUN_MODES } from "./support";
+import { RUN_MODES, runPlan } from "./support";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(ROOT, "examples", "platform-team");
@@ -99,16 +98,9 @@ describe.each(RUN_MODES)("the platform-team example in %s", (_mode, preview) => 
 
 describe("the platform-team example under the policy pack", () => {
   it("passes every mandatory rule of the public baseline in the offline plan", async () => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ["scripts/plan.mjs", "examples/platform-team"],
-        { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runPlan("examples/platform-team");
     expect(run.stderr).toBe("");
-    const lines = run.stdout.split("\n");
+    const { lines } = run;
     expect(lines[0]).toContain("baseline public");
     expect(lines).not.toContainEqual(expect.stringMatching(/FAIL$/));
     expect(lines).toContainEqual(expect.stringMatching(/^20 resources, 0 mandatory violations/));

@@ -162,9 +162,31 @@ describe("ContainerAppService args given as Outputs (another stack's, another re
       (result) => [result.workloadProfileName, result.resources],
       'Invalid `workloadProfileName`: "gpu"; a consumption-only environment has no workload profiles.',
     ],
+    [
+      "pullRegistries[].server",
+      (given) => ({ image: `contoso.azurecr.io/orders@sha256:${"b".repeat(64)}`, pullRegistries: [{ server: given("https://contoso.azurecr.io"), registryId: OTHER_REGISTRY_ID }] }),
+      (result) => [result.image],
+      'Invalid `pullRegistries[0].server`: "https://contoso.azurecr.io"; must be a registry login server such as contoso.azurecr.io',
+    ],
+    [
+      "pullRegistries[].registryId",
+      (given) => ({ image: IMAGE, pullRegistries: [{ server: "contoso.azurecr.io", registryId: given("contoso.azurecr.io") }] }),
+      (result) => result.pullRegistries.map((registry) => registry.registryId),
+      'Invalid `pullRegistries[0].registryId`: "contoso.azurecr.io"; must be a container registry\'s resource id',
+    ],
   ])("refuses a bad %s before registering anything when known, and as an Output fails what it feeds with the same error", async (_field, args, fed, message) => {
     const known = await refusedBeforeRegistering(() => serviceProgram(args(KNOWN_NOW)), message);
     await expectFailsOnceKnown(fed(await checked(args(KNOWN_LATER))), known);
+  });
+
+  it("pulls from a registry another stack names, server and id as Outputs, with AcrPull granted on it before the app exists", async () => {
+    const image = `contoso.azurecr.io/orders@sha256:${"b".repeat(64)}`;
+    const recording = await record(() => serviceProgram({ image: KNOWN_LATER(image), pullRegistries: [{ server: KNOWN_LATER("contoso.azurecr.io"), registryId: KNOWN_LATER(OTHER_REGISTRY_ID) }] }));
+    const app = recording.one(T.app);
+    expect(app.inputs.configuration.registries).toEqual([{ server: "contoso.azurecr.io", identity: recording.one(T.identity).id }]);
+    const grant = recording.ofType(T.grant).find((candidate) => candidate.inputs.scope === OTHER_REGISTRY_ID);
+    expect(grant?.inputs.roleDefinitionId).toMatch(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/);
+    expect(app.dependencies).toContain(grant!.urn);
   });
 
   it("names the app, its identity and its image repository after Outputs, and sizes, places and labels the app from Outputs", async () => {

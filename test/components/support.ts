@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramError, Recording, promiseOf, record } from "../harness/recorder";
 import type { AcrTokenExchange, AcrTokenExchangeRequest } from "../../components/acrToken";
@@ -105,4 +107,24 @@ export async function expectFailsOnceKnown(values: ReadonlyArray<pulumi.Input<un
   for (const result of settled) {
     expect(result).toMatchObject({ status: "rejected", reason: { name: "ValidationError", message: known.message, field: known.field, value: known.value, rule: known.rule } });
   }
+}
+
+/** What `npm run plan -- <program> [args]` printed and its exit code. */
+export interface PlanRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly lines: string[];
+}
+
+/** Runs the offline plan (`scripts/plan.mjs`, what `npm run plan` runs) over a program directory of the repository. */
+export function runPlan(programDir: string, ...args: string[]): Promise<PlanRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["scripts/plan.mjs", programDir, ...args],
+      { cwd: path.resolve(__dirname, "..", ".."), timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr, lines: stdout.split("\n") }),
+    );
+  });
 }

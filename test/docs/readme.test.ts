@@ -20,6 +20,19 @@ function tableUnder(document: string, heading: string): string {
   return match[0].trim();
 }
 
+/** The table under a `## heading`, and the "Outputs:" paragraph right after it when there is one. */
+function tableAndOutputsUnder(document: string, heading: string): string {
+  const table = tableUnder(document, heading);
+  const after = document.slice(document.indexOf(table, document.indexOf(`\n## ${heading}\n`)) + table.length);
+  const outputs = /^\n\n(Outputs: [\s\S]*?)\n\n/.exec(after);
+  return outputs ? `${table}\n\n${outputs[1]}` : table;
+}
+
+/** Links of a page in docs/ as they must read from the README at the root. */
+function linksFromRoot(content: string, page: string): string {
+  return content.replace(/\]\((#[^)]+)\)/g, `](docs/${page}$1)`).replace(/\]\(([a-z]+\.md)/g, "](docs/$1");
+}
+
 function between(document: string, name: string, content: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -31,14 +44,22 @@ function between(document: string, name: string, content: string): string {
 
 /** The README as it must read: generated parts taken from the code and the detailed docs. */
 function expectedReadme(readme: string): string {
-  const privateDoc = readFileSync(join(root, "docs", "private.md"), "utf8");
-  const componentsDoc = readFileSync(join(root, "docs", "components.md"), "utf8");
-  const withDiagram = between(withRuleTable(readme), "private-diagram", mermaidOf(privateDoc));
-  return between(withDiagram, "public-args", tableUnder(componentsDoc, "Args"));
+  const doc = (page: string) => readFileSync(join(root, "docs", page), "utf8");
+  const privateDoc = doc("private.md");
+  const platformDoc = doc("platform.md");
+  const generated: Array<[string, string]> = [
+    ["private-diagram", mermaidOf(privateDoc)],
+    ["public-args", linksFromRoot(tableUnder(doc("components.md"), "Args"), "components.md")],
+    ["private-args", linksFromRoot(tableUnder(privateDoc, "Args"), "private.md")],
+    ["platform-args", linksFromRoot(tableAndOutputsUnder(platformDoc, "ContainerAppsPlatform"), "platform.md")],
+    ["service-args", linksFromRoot(tableAndOutputsUnder(platformDoc, "ContainerAppService"), "platform.md")],
+    ["job-args", linksFromRoot(tableAndOutputsUnder(platformDoc, "ContainerAppJob"), "platform.md")],
+  ];
+  return generated.reduce((document, [name, content]) => between(document, name, content), withRuleTable(readme));
 }
 
 describe("the README", () => {
-  it("shows the pack's current rule table, and the public args table and private network diagram the detailed docs show (UPDATE_README=1 rewrites them)", () => {
+  it("shows the pack's current rule table, and the args tables (with outputs) of the five components and the private network diagram the detailed docs show (UPDATE_README=1 rewrites them)", () => {
     const readme = readFileSync(readmePath, "utf8");
     const expected = expectedReadme(readme);
     if (process.env["UPDATE_README"] === "1" && expected !== readme) writeFileSync(readmePath, expected);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Analyzer, type AnalyzeResult, type PropertyDefinition } from "@pulumi/pulumi/provider/experimental/analyzer";
 
@@ -70,7 +71,7 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
     expect(reference.properties!.environmentId!.optional).toBeUndefined();
   });
 
-  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, for services and jobs", () => {
+  it("maps Input<T> args to T's schema type without `plain`, so every language may pass an Output: names, cpu, memory, profile, service name, pull registries, for services and jobs", () => {
     for (const component of ["ContainerAppService", "ContainerAppJob", "PublicContainerApp", "PrivateContainerApp"]) {
       expect([component, input(component, "cpu")]).toEqual([component, expect.objectContaining({ type: "number", optional: true })]);
       expect([component, input(component, "memory")]).toEqual([component, expect.objectContaining({ type: "string", optional: true })]);
@@ -92,6 +93,10 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
       expect([typeName, Object.keys(properties).sort()]).toEqual([typeName, fields]);
       for (const field of fields) expect([typeName, field, properties[field]]).toEqual([typeName, field, { type: "string", optional: true, description: expect.any(String) }]);
     }
+    // A registry of another stack: its login server and id are Outputs there.
+    const pullRegistry = result.typeDefinitions.PullRegistry!.properties ?? {};
+    expect(Object.keys(pullRegistry).sort()).toEqual(["registryId", "server"]);
+    for (const field of ["registryId", "server"]) expect([field, pullRegistry[field]]).toEqual([field, { type: "string", description: expect.any(String) }]);
     // The prefix stays plain: every generated name is derived from it while the program runs.
     expect(input("ContainerAppService", "namePrefix")).toMatchObject({ type: "string", plain: true });
   });
@@ -149,5 +154,60 @@ describe("the schema Pulumi's component analyzer infers from the package", () =>
       ],
     });
     expect(result.typeDefinitions.IngressMode!.enum!.map((member) => member.value)).toEqual(["external", "internal", "none"]);
+  });
+});
+
+describe("the README's args and outputs tables, against the schema the analyzer infers", () => {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const TABLES: Record<string, string> = {
+    ContainerAppsPlatform: "platform-args",
+    ContainerAppService: "service-args",
+    ContainerAppJob: "job-args",
+    PublicContainerApp: "public-args",
+    PrivateContainerApp: "private-args",
+  };
+
+  /** The README between a marker pair, and the "Outputs:" paragraph in it or right after it. */
+  function section(marker: string): { rows: string[][]; outputs: string[] } {
+    const start = readme.indexOf(`<!-- ${marker}:start -->`);
+    const end = readme.indexOf(`<!-- ${marker}:end -->`);
+    if (start < 0 || end < start) throw new Error(`README.md has no ${marker} markers`);
+    const block = readme.slice(start, end);
+    const rows = block
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .map((line) => line.slice(2, -2).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    const outputsParagraph = /\nOutputs: ([\s\S]*?)\n\n/.exec(readme.slice(start))?.[1] ?? "";
+    // Output names only: not the fields of an object output given in parentheses.
+    const outputs = [...outputsParagraph.replace(/\([^)]*\)/g, "").matchAll(/`([A-Za-z]+)`/g)].map((match) => match[1]!);
+    return { rows, outputs };
+  }
+
+  const namesIn = (cell: string) => [...cell.matchAll(/`([A-Za-z]+)`/g)].map((match) => match[1]!);
+
+  it.each(Object.entries(TABLES))("lists every arg of %s and nothing else, and types as `Input<…>` exactly the args that take Outputs", (component, marker) => {
+    const inputs = result.components[component]!.inputs;
+    const { rows } = section(marker);
+    const listed = rows.flatMap(([names]) => namesIn(names!));
+    expect([component, [...listed].sort()]).toEqual([component, Object.keys(inputs).sort()]);
+    for (const [names, type] of rows) {
+      const args = namesIn(names!);
+      const types = type!.replace(/`/g, "").split(" / ");
+      // A row of several args gives one type for all, one each, or points to the component with the same args.
+      if (args.length > 1 && (types.length !== 1 && types.length !== args.length || type!.startsWith("as for "))) {
+        expect([component, args, type]).toEqual([component, args, expect.stringMatching(/^as for /)]);
+        continue;
+      }
+      args.forEach((arg, index) => {
+        const takesOutputs = inputs[arg]!.plain !== true;
+        // `Input<string>` takes an Output; `Input<string>[]` is a plain array of them.
+        const typedAsInput = /^Input<.*>$/.test(types[types.length === 1 ? 0 : index]!);
+        expect([component, arg, typedAsInput]).toEqual([component, arg, takesOutputs]);
+      });
+    }
+  });
+
+  it.each(Object.entries(TABLES))("lists every output of %s and nothing else", (component, marker) => {
+    expect([component, section(marker).outputs.sort()]).toEqual([component, Object.keys(result.components[component]!.outputs).sort()]);
   });
 });
