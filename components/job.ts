@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import type { AcrTokenExchange } from "./acrToken";
-import { ContainerResources, KeyVaultSecretArgs, checkSecretsAndEnv, checkedResources, containerEnv, keyVaultSecretRefs } from "./containerApp";
+import { ContainerResources, checkSecretsAndEnv, checkedResources, containerEnv, keyVaultSecretRefs } from "./containerApp";
 import { checkedInput, knownValue } from "./inputs";
 import { claimAzureName } from "./nameClaims";
 import { checkedName, generateName } from "./naming";
 import { PlatformFacts, factsOf, platformTags } from "./platform";
 import {
-  PlatformReference,
   PullRegistry,
-  ServiceIdentity,
+  WorkloadArgs,
+  WorkloadOptions,
   checkWorkloadIdentity,
   checkWorkloadImage,
   checkedPullRegistries,
@@ -88,15 +87,9 @@ export interface ContainerAppJobNames {
   imageRepository?: pulumi.Input<string>;
 }
 
-export interface ContainerAppJobArgs {
-  /** The platform the job runs on: a `ContainerAppsPlatform`, or the ids of one. */
-  platform: PlatformReference;
-  /** Base of every generated name. Default: the component name. */
-  namePrefix?: string;
+export interface ContainerAppJobArgs extends WorkloadArgs {
   /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
   names?: ContainerAppJobNames;
-  /** Tags on every taggable resource, over the default `{ "managed-by": "pulumi-aca" }`. */
-  tags?: Record<string, string>;
   /** What starts an execution. Default "Schedule" with `cronExpression`, "Event" with `eventTrigger`, else "Manual". */
   triggerType?: JobTriggerType;
   /** Five-field cron expression in UTC, e.g. "0 2 * * *"; only with the "Schedule" trigger, which needs it. */
@@ -126,42 +119,10 @@ export interface ContainerAppJobArgs {
   args?: string[];
   /** Plain environment variables (no secrets: use `secrets`). Default none. */
   env?: Record<string, pulumi.Input<string>>;
-  /** The identity to pull and read secrets with. Default: a user-assigned identity created for the job. */
-  identity?: ServiceIdentity;
-  /**
-   * A ready image pinned by digest; skips the build. Its registry must be the platform's, one in
-   * `pullRegistries`, or mcr.microsoft.com. Mutually exclusive with `appPath`/`dockerfile`.
-   */
-  image?: pulumi.Input<string>;
-  /** Docker build context. Default: the reference service shipped in this package (`app/`). */
-  appPath?: string;
-  /** Dockerfile. Default `<appPath>/Dockerfile`. */
-  dockerfile?: string;
-  /** Docker build arguments. Default none. */
-  buildArgs?: Record<string, string>;
-  /** Build the image during `pulumi preview` too (it is never pushed in a preview). Default false. */
-  buildOnPreview?: boolean;
-  /** The tag the build is pushed under besides `latest`, never to be reused. Default `build-<content hash>`. */
-  imageTag?: string;
-  /** More registries the job may pull `image` from, each with AcrPull granted to its identity. Default none. */
-  pullRegistries?: PullRegistry[];
-  /** Key Vault secret references, read through the job's identity. Never inline values. Default none. */
-  secrets?: KeyVaultSecretArgs[];
-  /** Key Vaults (resource ids) whose secrets the identity reads: Key Vault Secrets User on each, before the job exists. */
-  keyVaultIds?: pulumi.Input<string>[];
-  /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the job exists. */
-  storageAccountIds?: pulumi.Input<string>[];
-  /** OTEL_SERVICE_NAME of the job. Default: the job's Azure name. */
-  serviceName?: pulumi.Input<string>;
-  /** SERVICE_VERSION of the job. Default: the image digest reference. */
-  serviceVersion?: pulumi.Input<string>;
 }
 
 /** TypeScript-only options: functions cannot cross into other languages, so they stay out of the args. */
-export interface ContainerAppJobOptions extends pulumi.ComponentResourceOptions {
-  /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
-  exchangeToken?: AcrTokenExchange;
-}
+export type ContainerAppJobOptions = WorkloadOptions;
 
 /** Variables the job sets itself. */
 export const JOB_ENV = ["OTEL_SERVICE_NAME", "SERVICE_VERSION", "AZURE_CLIENT_ID"] as const;

@@ -115,23 +115,18 @@ export interface ContainerAppServiceNames {
   imageRepository?: pulumi.Input<string>;
 }
 
-export interface ContainerAppServiceArgs extends ContainerAppSettings {
-  /** The platform the service runs on: a `ContainerAppsPlatform`, or the ids of one. */
+/**
+ * What every workload on a platform takes, a service's app or a job: where it runs, its identity, its image,
+ * its secrets and the data it may use.
+ */
+export interface WorkloadArgs {
+  /** The platform the workload runs on: a `ContainerAppsPlatform`, or the ids of one. */
   platform: PlatformReference;
   /** Base of every generated name. Default: the component name. */
   namePrefix?: string;
-  /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
-  names?: ContainerAppServiceNames;
   /** Tags on every taggable resource, over the default `{ "managed-by": "pulumi-aca" }`. */
   tags?: Record<string, string>;
-  /** Who can reach the service. Default "internal". */
-  ingress?: IngressMode;
-  /**
-   * The workload profile the app runs on, one the platform's environment has. Default "Consumption" (none in a
-   * consumption-only environment). An Output is checked once known, with the same error.
-   */
-  workloadProfileName?: pulumi.Input<string>;
-  /** The identity to pull and read secrets with. Default: a user-assigned identity created for the service. */
+  /** The identity to pull and read secrets with. Default: a user-assigned identity created for the workload. */
   identity?: ServiceIdentity;
   /**
    * A ready image pinned by digest; skips the build. Its registry must be the platform's, one in
@@ -146,33 +141,48 @@ export interface ContainerAppServiceArgs extends ContainerAppSettings {
   buildArgs?: Record<string, string>;
   /**
    * Build the image during `pulumi preview` too (it is never pushed in a preview). Default false: a preview has
-   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the app changes.
+   * no side effects and needs no Docker daemon; `pulumi up` still fails on a broken build before the workload changes.
    */
   buildOnPreview?: boolean;
   /**
    * The tag the build is pushed under besides `latest`, never to be reused for other content. Default
-   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision runs stays tagged.
+   * `build-<hash of the context, Dockerfile and build args>`, so every image a revision or execution runs stays tagged.
    */
   imageTag?: string;
-  /** More registries the service may pull `image` from, each with AcrPull granted to its identity. Default none. */
+  /** More registries the workload may pull `image` from, each with AcrPull granted to its identity. Default none. */
   pullRegistries?: PullRegistry[];
-  /** Key Vault secret references, read through the service's identity. Never inline values. Default none. */
+  /** Key Vault secret references, read through the workload's identity. Never inline values. Default none. */
   secrets?: KeyVaultSecretArgs[];
-  /** Key Vaults (resource ids) whose secrets the identity reads: Key Vault Secrets User on each, before the app exists. */
+  /** Key Vaults (resource ids) whose secrets the identity reads: Key Vault Secrets User on each, before the workload exists. */
   keyVaultIds?: pulumi.Input<string>[];
-  /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the app exists. */
+  /** Storage accounts (resource ids) whose blobs the identity uses: Storage Blob Data Contributor on each, before the workload exists. */
   storageAccountIds?: pulumi.Input<string>[];
-  /** OTEL_SERVICE_NAME of the app. Default: the container app's name. */
+  /** OTEL_SERVICE_NAME of the workload. Default: its Azure name (the container app's or the job's). */
   serviceName?: pulumi.Input<string>;
-  /** SERVICE_VERSION of the app (the service's `service.version`). Default: the image digest reference. */
+  /** SERVICE_VERSION of the workload (the service's `service.version`). Default: the image digest reference. */
   serviceVersion?: pulumi.Input<string>;
 }
 
-/** TypeScript-only options: functions cannot cross into other languages, so they stay out of the args. */
-export interface ContainerAppServiceOptions extends pulumi.ComponentResourceOptions {
+/** TypeScript-only options of a workload: functions cannot cross into other languages, so they stay out of the args. */
+export interface WorkloadOptions extends pulumi.ComponentResourceOptions {
   /** How the deployer's Entra token becomes an ACR refresh token. Default: the registry's `/oauth2/exchange`. */
   exchangeToken?: AcrTokenExchange;
 }
+
+export interface ContainerAppServiceArgs extends ContainerAppSettings, WorkloadArgs {
+  /** Explicit Azure names, validated against Azure's rules. Default: generated from `namePrefix`. */
+  names?: ContainerAppServiceNames;
+  /** Who can reach the service. Default "internal". */
+  ingress?: IngressMode;
+  /**
+   * The workload profile the app runs on, one the platform's environment has. Default "Consumption" (none in a
+   * consumption-only environment). An Output is checked once known, with the same error.
+   */
+  workloadProfileName?: pulumi.Input<string>;
+}
+
+/** TypeScript-only options: functions cannot cross into other languages, so they stay out of the args. */
+export type ContainerAppServiceOptions = WorkloadOptions;
 
 /** Registries that serve public images to anyone, so an app pulls from them without credentials. */
 export const ANONYMOUS_REGISTRIES: readonly string[] = ["mcr.microsoft.com"];
@@ -274,7 +284,7 @@ export function workloadNamesToPassOn<Names extends Pick<ServiceNames, "identity
 }
 
 /** What a workload takes about its image: a ready reference or a build, and the registries it may pull from. */
-export type WorkloadImageArgs = Pick<ContainerAppServiceArgs, "platform" | "image" | "appPath" | "dockerfile" | "imageTag" | "pullRegistries">;
+export type WorkloadImageArgs = Pick<WorkloadArgs, "platform" | "image" | "appPath" | "dockerfile" | "imageTag" | "pullRegistries">;
 
 /**
  * Checks a ready image (pinned by digest, from a registry the workload pulls from: now, or once the platform's
