@@ -164,6 +164,14 @@ describe("the packed package installed into a fresh program", () => {
     expect(fs.existsSync(path.join(app, ".dockerignore"))).toBe(true);
   });
 
+  it("ships every file the bundled service's own npm scripts run, so its package.json promises nothing missing", () => {
+    const app = path.join(program, "node_modules", "pulumi-aca", "app");
+    const scripts = (JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const files = Object.values(scripts).flatMap((command) => [...command.matchAll(/\bnode\s+(\S+\.m?js)\b/g)].map((match) => match[1]!));
+    expect(files).toEqual(expect.arrayContaining(["scripts/start.mjs", "scripts/dev.mjs"]));
+    expect(files.filter((file) => !fs.existsSync(path.join(app, file)))).toEqual([]);
+  });
+
   it("starts the pack from node_modules/pulumi-aca/policies as the CLI does, on a program without TypeScript, and judges over gRPC", async () => {
     expect(fs.existsSync(path.join(program, "node_modules", "typescript"))).toBe(false);
     const packDir = path.join(program, "node_modules", "pulumi-aca", "policies");
