@@ -2,24 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ContainerResources, checkSecretsAndEnv, checkedResources, containerEnv, keyVaultSecretRefs } from "./containerApp";
-import { checkedInput, knownValue } from "./inputs";
-import { claimAzureName } from "./nameClaims";
 import { checkedName, generateName } from "./naming";
 import { PlatformFacts, factsOf, platformTags } from "./platform";
 import {
   PullRegistry,
   WorkloadArgs,
   WorkloadOptions,
-  checkWorkloadIdentity,
-  checkWorkloadImage,
-  checkedPullRegistries,
+  checkPlatformGiven,
+  checkWorkloadPlacement,
+  claimWorkloadNames,
   createWorkloadIdentity,
   dependenciesOf,
   provideWorkloadImage,
+  resolveWorkloadNames,
   workloadNamesToPassOn,
-  workloadProfileOf,
 } from "./service";
-import { ENVIRONMENT_KINDS, EnvironmentKind } from "./subnets";
 import { ValidationError, checkCronExpression, checkInteger, checkOneOf } from "./validation";
 
 export const JOB_TYPE = "pulumi-aca:index:ContainerAppJob";
@@ -144,8 +141,7 @@ export function resolveJobNames(name: string, args: Pick<ContainerAppJobArgs, "n
   const names = args.names ?? {};
   return {
     job: names.job ?? generateName("containerAppJob", base, { stack }),
-    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
-    imageRepository: names.imageRepository ?? generateName("imageRepository", base),
+    ...resolveWorkloadNames(base, names, stack),
   };
 }
 
@@ -228,20 +224,12 @@ function checkEventTrigger(trigger: JobEventTrigger, secretNames: readonly strin
  * error.
  */
 export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJobArgs {
-  if (args.platform === undefined || args.platform === null) {
-    throw new ValidationError("platform", undefined, "a job needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids");
-  }
+  checkPlatformGiven(args.platform, "a job");
   const resolvedNames = resolveJobNames(name, args);
   const names = { ...workloadNamesToPassOn(resolvedNames, args), job: checkedName("containerAppJob", "names.job", resolvedNames.job) };
   const tags = platformTags(args.tags);
   const facts = factsOf(args.platform);
-  const environmentKind = checkedInput<EnvironmentKind>(args.platform.environmentKind ?? facts?.environmentKind ?? "workload-profiles", (kind) =>
-    checkOneOf("platform.environmentKind", kind, ENVIRONMENT_KINDS),
-  );
-  const workloadProfileName = workloadProfileOf(args, environmentKind, facts);
-  checkWorkloadIdentity(args.identity, names.identity);
-  const pullRegistries = checkedPullRegistries(args.pullRegistries);
-  const image = checkWorkloadImage({ ...args, pullRegistries }, names, facts);
+  const { workloadProfileName, pullRegistries, image } = checkWorkloadPlacement(args, names, facts);
 
   const triggerType = triggerTypeOf(args);
   if (args.cronExpression !== undefined) checkCronExpression("cronExpression", args.cronExpression);
@@ -266,14 +254,7 @@ export function checkJobArgs(name: string, args: ContainerAppJobArgs): CheckedJo
 
 /** Claims the job's Azure names, so a second component of the program cannot take the same ones. */
 export function claimJobNames(name: string, args: ContainerAppJobArgs, checked: CheckedJobArgs): void {
-  const group = knownValue(args.platform.resourceGroupName) ?? checked.facts?.resourceGroupName;
-  const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
-  const claimant = `ContainerAppJob ${name}`;
-  // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
-  claimAzureName("container apps job", inGroup, knownValue(checked.names.job), claimant, "names.job");
-  if (args.identity?.existingIdentityId === undefined) {
-    claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
-  }
+  claimWorkloadNames(args, checked, `ContainerAppJob ${name}`, { kind: "container apps job", field: "names.job", name: checked.names.job });
 }
 
 /** The job's trigger settings: `manualTriggerConfig`, `scheduleTriggerConfig` or `eventTriggerConfig`. */

@@ -6,7 +6,7 @@ import { claimAzureName } from "./nameClaims";
 import { checkedName, generateName } from "./naming";
 import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ExistingNetwork, ImagePush, PrivateNetworkSettings, checkPlatformArgs, claimPlatformNames, plannedPlatform, uniqueSeedOf } from "./platform";
 import { PrivateLink, createPrivateLink } from "./privateEndpoints";
-import { PublicContainerAppNames } from "./publicContainerApp";
+import { PublicContainerAppNames, platformNamesOf, serviceNamesOf } from "./publicContainerApp";
 import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames } from "./service";
 import { StorageSku, checkContainerName, checkStorageSku, createBlobContainer, createStorageAccount } from "./storage";
 import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, ContainerAppTopologyOutputs, exchangeTokenOf, serviceSettingsOf, topologyOutputsOf, upgradeOptions } from "./topology";
@@ -134,17 +134,9 @@ export function resolvePrivateDataNames(name: string, args: Pick<PrivateContaine
 
 /** The platform half of a PrivateContainerApp's args: private mode, Premium registry, hub zones. */
 export function privatePlatformArgs(args: PrivateContainerAppArgs): ContainerAppsPlatformArgs {
-  const names = args.names ?? {};
   return {
     namePrefix: args.namePrefix,
-    names: {
-      resourceGroup: names.resourceGroup,
-      registry: names.registry,
-      logAnalyticsWorkspace: names.logAnalyticsWorkspace,
-      appInsights: names.appInsights,
-      environment: names.environment,
-      virtualNetwork: names.virtualNetwork,
-    },
+    names: { ...platformNamesOf(args.names), virtualNetwork: args.names?.virtualNetwork },
     resourceGroupName: args.resourceGroupName,
     location: args.location,
     tags: args.tags,
@@ -173,13 +165,12 @@ export function privateServiceArgs(
   platform: ContainerAppServiceArgs["platform"],
   data: { keyVaultId: pulumi.Input<string>; storageAccountId: pulumi.Input<string>; vaultUri: pulumi.Input<string>; blobEndpoint: pulumi.Input<string> },
 ): ContainerAppServiceArgs {
-  const names = args.names ?? {};
   const blobContainerName = args.blobContainerName ?? "data";
   return {
     ...serviceSettingsOf(args),
     platform,
     namePrefix: args.namePrefix,
-    names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository },
+    names: serviceNamesOf(args.names),
     tags: args.tags,
     ingress: args.externalIngress ? "external" : "internal",
     image: args.image,

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyVaultSecretArgs } from "./containerApp";
-import { ContainerAppsPlatform, ContainerAppsPlatformArgs, checkPlatformArgs, claimPlatformNames, plannedPlatform, resolvePlatformNames, uniqueSeedOf } from "./platform";
+import { ContainerAppsPlatform, ContainerAppsPlatformArgs, ContainerAppsPlatformNames, checkPlatformArgs, claimPlatformNames, plannedPlatform, resolvePlatformNames, uniqueSeedOf } from "./platform";
 import type { RegistrySku } from "./registry";
-import { ContainerAppService, ContainerAppServiceArgs, checkServiceArgs, claimServiceNames, resolveServiceNames } from "./service";
+import { ContainerAppService, ContainerAppServiceArgs, ContainerAppServiceNames, checkServiceArgs, claimServiceNames, resolveServiceNames } from "./service";
 import { ContainerAppTopologyArgs, ContainerAppTopologyOptions, ContainerAppTopologyOutputs, exchangeTokenOf, serviceSettingsOf, topologyOutputsOf, upgradeOptions } from "./topology";
 
 /**
@@ -48,6 +48,22 @@ export interface PublicContainerAppArgs extends ContainerAppTopologyArgs {
   keyVaultIds?: pulumi.Input<string>[];
 }
 
+/** The platform's share of a composition's names (`PublicContainerAppNames`, or the private ones that extend them). */
+export function platformNamesOf(names: PublicContainerAppNames = {}): ContainerAppsPlatformNames {
+  return {
+    resourceGroup: names.resourceGroup,
+    registry: names.registry,
+    logAnalyticsWorkspace: names.logAnalyticsWorkspace,
+    appInsights: names.appInsights,
+    environment: names.environment,
+  };
+}
+
+/** The service's share of a composition's names. */
+export function serviceNamesOf(names: PublicContainerAppNames = {}): ContainerAppServiceNames {
+  return { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository };
+}
+
 /** The Azure names a PublicContainerApp uses: its platform's and its service's, explicit ones validated, the rest generated. */
 export function resolvePublicContainerAppNames(
   name: string,
@@ -56,8 +72,7 @@ export function resolvePublicContainerAppNames(
   stack: string = pulumi.getStack(),
 ) {
   const platform = resolvePlatformNames(name, publicPlatformArgs(args), stack, uniqueSeed);
-  const names = args.names ?? {};
-  const service = resolveServiceNames(name, { namePrefix: args.namePrefix, names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository } }, stack);
+  const service = resolveServiceNames(name, { namePrefix: args.namePrefix, names: serviceNamesOf(args.names) }, stack);
   return {
     resourceGroup: platform.resourceGroup,
     registry: platform.registry,
@@ -72,16 +87,9 @@ export function resolvePublicContainerAppNames(
 
 /** The platform half of a PublicContainerApp's args. */
 export function publicPlatformArgs(args: Omit<PublicContainerAppArgs, "names"> & { names?: PublicContainerAppNames }): ContainerAppsPlatformArgs {
-  const names = args.names ?? {};
   return {
     namePrefix: args.namePrefix,
-    names: {
-      resourceGroup: names.resourceGroup,
-      registry: names.registry,
-      logAnalyticsWorkspace: names.logAnalyticsWorkspace,
-      appInsights: names.appInsights,
-      environment: names.environment,
-    },
+    names: platformNamesOf(args.names),
     resourceGroupName: args.resourceGroupName,
     location: args.location,
     tags: args.tags,
@@ -94,12 +102,11 @@ export function publicPlatformArgs(args: Omit<PublicContainerAppArgs, "names"> &
 
 /** The service half of a PublicContainerApp's args, on `platform`. */
 export function publicServiceArgs(args: PublicContainerAppArgs, platform: ContainerAppServiceArgs["platform"]): ContainerAppServiceArgs {
-  const names = args.names ?? {};
   return {
     ...serviceSettingsOf(args),
     platform,
     namePrefix: args.namePrefix,
-    names: { containerApp: names.containerApp, identity: names.identity, imageRepository: names.imageRepository },
+    names: serviceNamesOf(args.names),
     tags: args.tags,
     ingress: (args.external ?? true) ? "external" : "internal",
     image: args.image,

@@ -225,14 +225,25 @@ export function pullSourceOf(image: string, candidates: readonly PullCandidate[]
   );
 }
 
+/** The names every workload has besides its own: its identity's and its image repository's, given or generated. */
+export function resolveWorkloadNames(
+  base: string,
+  names: { readonly identity?: pulumi.Input<string>; readonly imageRepository?: pulumi.Input<string> },
+  stack: string,
+) {
+  return {
+    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
+    imageRepository: names.imageRepository ?? generateName("imageRepository", base),
+  };
+}
+
 /** The Azure names a service uses: explicit ones validated, the rest generated. */
 export function resolveServiceNames(name: string, args: Pick<ContainerAppServiceArgs, "namePrefix" | "names">, stack: string = pulumi.getStack()) {
   const base = args.namePrefix ?? name;
   const names = args.names ?? {};
   return {
     containerApp: names.containerApp ?? generateName("containerApp", base, { stack }),
-    identity: names.identity ?? generateName("userAssignedIdentity", base, { stack }),
-    imageRepository: names.imageRepository ?? generateName("imageRepository", base),
+    ...resolveWorkloadNames(base, names, stack),
   };
 }
 
@@ -341,15 +352,30 @@ export function checkedPullRegistries(pullRegistries: readonly PullRegistry[] = 
  * the value and the rule before anything is registered; values known only later are checked inside `apply`
  * with the same error.
  */
-export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): CheckedServiceArgs {
-  if (args.platform === undefined || args.platform === null) {
-    throw new ValidationError("platform", undefined, "a service needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids");
+/** Throws unless a workload (`a service`, `a job`) is given the platform it runs on. */
+export function checkPlatformGiven(platform: PlatformReference | undefined | null, workload: string): void {
+  if (platform === undefined || platform === null) {
+    throw new ValidationError("platform", undefined, `${workload} needs the platform it runs on: a ContainerAppsPlatform, or its resource group, environment and registry ids`);
   }
-  const names = resolveServiceNames(name, args);
-  const tags = platformTags(args.tags);
-  const facts = factsOf(args.platform);
-  const ingress = args.ingress ?? "internal";
-  checkOneOf("ingress", ingress, INGRESS_MODES);
+}
+
+/** What every workload's checks resolve about where it runs and what it runs. */
+export interface CheckedWorkloadPlacement {
+  readonly environmentKind: pulumi.Input<EnvironmentKind>;
+  readonly workloadProfileName: pulumi.Input<string | undefined>;
+  readonly pullRegistries: PullRegistry[];
+  readonly image?: pulumi.Input<string>;
+}
+
+/**
+ * The checks a service and a job share once their platform is known: the environment's kind, the workload
+ * profile, the identity, the pull registries and the image, each now or once known.
+ */
+export function checkWorkloadPlacement(
+  args: WorkloadArgs & Pick<ContainerAppServiceArgs, "workloadProfileName">,
+  names: Pick<ServiceNames, "identity" | "imageRepository">,
+  facts: PlatformFacts | undefined,
+): CheckedWorkloadPlacement {
   const environmentKind = checkedInput<EnvironmentKind>(args.platform.environmentKind ?? facts?.environmentKind ?? "workload-profiles", (kind) =>
     checkOneOf("platform.environmentKind", kind, ENVIRONMENT_KINDS),
   );
@@ -357,6 +383,17 @@ export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): C
   checkWorkloadIdentity(args.identity, names.identity);
   const pullRegistries = checkedPullRegistries(args.pullRegistries);
   const image = checkWorkloadImage({ ...args, pullRegistries }, names, facts);
+  return { environmentKind, workloadProfileName, pullRegistries, image };
+}
+
+export function checkServiceArgs(name: string, args: ContainerAppServiceArgs): CheckedServiceArgs {
+  checkPlatformGiven(args.platform, "a service");
+  const names = resolveServiceNames(name, args);
+  const tags = platformTags(args.tags);
+  const facts = factsOf(args.platform);
+  const ingress = args.ingress ?? "internal";
+  checkOneOf("ingress", ingress, INGRESS_MODES);
+  const { environmentKind, workloadProfileName, pullRegistries, image } = checkWorkloadPlacement(args, names, facts);
   const zoneRedundant = facts?.zoneRedundant ?? false;
   const settings = resolveContainerAppSettings(args, { zoneRedundant });
   if (zoneRedundant && settings.minReplicas < 2) {
@@ -433,10 +470,23 @@ function pullCandidates(args: WorkloadImageArgs, facts: PlatformFacts | undefine
 
 /** Claims the service's Azure names, so a second component of the program cannot take the same ones. */
 export function claimServiceNames(name: string, args: ContainerAppServiceArgs, checked: CheckedServiceArgs, claimant = `ContainerAppService ${name}`): void {
+  claimWorkloadNames(args, checked, claimant, { kind: "container app", field: "names.containerApp", name: checked.names.containerApp });
+}
+
+/**
+ * Claims a workload's own Azure name (`workload`) and, when it creates one, its identity's, in the platform's
+ * resource group, so a second component of the program cannot take the same ones.
+ */
+export function claimWorkloadNames(
+  args: Pick<WorkloadArgs, "platform" | "identity">,
+  checked: { readonly facts?: PlatformFacts; readonly names: { readonly identity: pulumi.Input<string> } },
+  claimant: string,
+  workload: { readonly kind: string; readonly field: string; readonly name: pulumi.Input<string> },
+): void {
   const group = knownValue(args.platform.resourceGroupName) ?? checked.facts?.resourceGroupName;
   const inGroup = group !== undefined ? { resourceGroup: group } : undefined;
   // Names known only later (Outputs) cannot be compared while the program runs, so they claim nothing.
-  claimAzureName("container app", inGroup, knownValue(checked.names.containerApp), claimant, "names.containerApp");
+  claimAzureName(workload.kind, inGroup, knownValue(workload.name), claimant, workload.field);
   if (args.identity?.existingIdentityId === undefined) {
     claimAzureName("user-assigned identity", inGroup, knownValue(checked.names.identity), claimant, "names.identity");
   }
