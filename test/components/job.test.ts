@@ -1,10 +1,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../harness/policyRunner";
-import { ProgramError, Recording, record } from "../harness/recorder";
+import { Recording, record } from "../harness/recorder";
 import type { CheckedJobArgs, ContainerAppJobArgs } from "../../components/job";
 import type { PlatformReference } from "../../components/service";
-import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
+import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, programFailure, refusedBeforeRegistering, roleOf } from "./support";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
@@ -58,16 +58,6 @@ function jobOnPlatform(args: Omit<ContainerAppJobArgs, "platform">, options: { p
     },
     { preview: options.preview },
   );
-}
-
-async function failure(program: () => Promise<unknown>): Promise<ProgramError> {
-  const error = await record(program).catch((caught: unknown) => caught);
-  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
-  return error;
-}
-
-function roleOf(grant: { inputs: { roleDefinitionId?: string } }): string {
-  return String(grant.inputs.roleDefinitionId).split("/").pop()!;
 }
 
 describe("ContainerAppJob on a platform of another stack, by ids", () => {
@@ -256,7 +246,7 @@ describe("ContainerAppJob on a platform of the same program", () => {
     ["a job name Azure rejects", { names: { job: "Reports_Job" } }, 'Invalid `names.job`: "Reports_Job"'],
     ["an unknown trigger type", { triggerType: "Webhook" as never }, 'Invalid `triggerType`: "Webhook"; must be one of Manual, Schedule, Event'],
   ])("refuses %s before registering anything of the job", async (_case, args, message) => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       const { ContainerAppJob } = await import("../../components/job");
       const platform = new ContainerAppsPlatform("team", { workloadProfiles: [{ name: "batch", workloadProfileType: "D4", minimumCount: 0, maximumCount: 2 }] });
@@ -267,7 +257,7 @@ describe("ContainerAppJob on a platform of the same program", () => {
   });
 
   it("refuses two jobs with one job name in one group", async () => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       const { ContainerAppJob } = await import("../../components/job");
       const platform = new ContainerAppsPlatform("team", {});

@@ -1,7 +1,7 @@
 import { FAKE_AZURE } from "../harness/azureMocks";
-import { ProgramError, Recording, record } from "../harness/recorder";
+import { Recording, record } from "../harness/recorder";
 import type { CheckedPlatformArgs, ContainerAppsPlatformArgs } from "../../components/platform";
-import { Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
+import { Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, programFailure, refusedBeforeRegistering } from "./support";
 
 const HUB = `/subscriptions/${FAKE_AZURE.subscriptionId}/resourceGroups/rg-hub/providers/Microsoft.Network`;
 const T = {
@@ -24,12 +24,6 @@ async function platform(args: ContainerAppsPlatformArgs = {}, preview = false): 
     },
     { preview },
   );
-}
-
-async function failure(program: () => Promise<unknown>): Promise<ProgramError> {
-  const error = await record(program).catch((caught: unknown) => caught);
-  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
-  return error;
 }
 
 describe("ContainerAppsPlatform", () => {
@@ -87,7 +81,7 @@ describe("ContainerAppsPlatform", () => {
     ["a private registry below Premium", { registrySku: "Basic", privateNetwork: {} }, "Invalid `registrySku`: \"Basic\"; a registry reached through a private endpoint needs the Premium SKU"],
     ["zone redundancy without a VNet", { zoneRedundant: true }, "Invalid `zoneRedundant`: true; zone redundancy needs `vnet`"],
   ])("refuses %s before registering anything", async (_case, args, message) => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       new ContainerAppsPlatform("shared", args);
     });
@@ -96,7 +90,7 @@ describe("ContainerAppsPlatform", () => {
   });
 
   it("refuses a second platform with the same Azure names in one program, naming the first", async () => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       new ContainerAppsPlatform("blue", { namePrefix: "team" });
       new ContainerAppsPlatform("green", { namePrefix: "team" });
@@ -108,7 +102,7 @@ describe("ContainerAppsPlatform", () => {
   it("refuses two environments on one existing subnet", async () => {
     const subnet = `${HUB}/virtualNetworks/vnet-spoke/subnets/aca`;
     const existingNetwork = { virtualNetworkId: `${HUB}/virtualNetworks/vnet-spoke`, infrastructureSubnetId: subnet, privateEndpointsSubnetId: `${subnet}-pe` };
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       new ContainerAppsPlatform("blue", { privateNetwork: { existingNetwork } });
       new ContainerAppsPlatform("green", { privateNetwork: { existingNetwork } });

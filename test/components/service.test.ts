@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramError, Recording, promiseOf, record } from "../harness/recorder";
+import { Recording, promiseOf, record } from "../harness/recorder";
 import type { CheckedServiceArgs, ContainerAppServiceArgs, PlatformReference } from "../../components/service";
-import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, refusedBeforeRegistering } from "./support";
+import { DIGEST_REF, Given, KNOWN_LATER, KNOWN_NOW, expectFailsOnceKnown, programFailure, refusedBeforeRegistering, roleOf } from "./support";
 
 const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
 const REGISTRY_ID = `${SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerRegistry/registries/crplatform`;
@@ -31,16 +31,6 @@ async function service(args: Omit<ContainerAppServiceArgs, "platform"> & { platf
     const { ContainerAppService } = await import("../../components/service");
     new ContainerAppService("orders", { platform: platformStack(), ...args });
   });
-}
-
-async function failure(program: () => Promise<unknown>): Promise<ProgramError> {
-  const error = await record(program).catch((caught: unknown) => caught);
-  if (!(error instanceof ProgramError)) throw new Error("expected the program to fail");
-  return error;
-}
-
-function roleOf(grant: { inputs: { roleDefinitionId?: string } }): string {
-  return String(grant.inputs.roleDefinitionId).split("/").pop()!;
 }
 
 describe("ContainerAppService on a platform of another stack, by ids", () => {
@@ -96,7 +86,7 @@ describe("ContainerAppService on a platform of another stack, by ids", () => {
     // Every promise behind the Output carries the failure; all are awaited so none goes unhandled.
     const [value, isKnown, isSecret] = await Promise.allSettled([promiseOf(output), output.isKnown, output.isSecret]);
     for (const settled of [value, isKnown, isSecret]) expect(settled).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringContaining(message) }) });
-    const now = await failure(async () => {
+    const now = await programFailure(async () => {
       const { ContainerAppService } = await import("../../components/service");
       new ContainerAppService("orders", { platform: { ...platformStack(), registryLoginServer: "crplatform.azurecr.io" }, image });
     });
@@ -113,7 +103,7 @@ describe("ContainerAppService on a platform of the same program", () => {
     ["an existing identity without its principal id", { image: DIGEST_REF, identity: { existingIdentityId: "id" } }, "Invalid `identity.existingPrincipalId`"],
     ["traffic splitting without ingress", { image: DIGEST_REF, ingress: "none", traffic: [{ latestRevision: true, weight: 100 }] }, 'needs `ingress` "external" or "internal", not "none"'],
   ])("refuses %s before registering anything of the service", async (_case, args, message) => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       const { ContainerAppService } = await import("../../components/service");
       const platform = new ContainerAppsPlatform("team", {});
@@ -124,7 +114,7 @@ describe("ContainerAppService on a platform of the same program", () => {
   });
 
   it("refuses two services with one container app name in one group", async () => {
-    const error = await failure(async () => {
+    const error = await programFailure(async () => {
       const { ContainerAppsPlatform } = await import("../../components/platform");
       const { ContainerAppService } = await import("../../components/service");
       const platform = new ContainerAppsPlatform("team", {});

@@ -84,6 +84,11 @@ export async function programFailure(program: () => unknown): Promise<ProgramErr
   return error;
 }
 
+/** The role a recorded role assignment grants: the last segment of its role definition id. */
+export function roleOf(grant: { inputs: { roleDefinitionId?: string } }): string {
+  return String(grant.inputs.roleDefinitionId).split("/").pop()!;
+}
+
 /**
  * A bad value known when the program starts: the program fails with `message` before anything is registered.
  * Returns the error, to compare with the one the same value gives as an Output.
