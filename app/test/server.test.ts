@@ -271,7 +271,17 @@ describe("telemetry over OTLP to a real receiver", () => {
     expect(JSON.parse((await send(service.url("/info"))).body).telemetry.mode).toBe("otlp-http-protobuf");
 
     const callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-    await send(service.url("/info"), { headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01`, "X-Request-Id": "otlp-info" } });
+    // Header names in mixed case, and one header twice: as proxies send them.
+    await send(service.url("/info"), {
+      headers: {
+        TraceParent: `00-${callerTrace}-00f067aa0ba902b7-01`,
+        TraceState: "rojo=00f067aa0ba902b7",
+        "X-Request-Id": "otlp-info",
+        "User-Agent": "orders-client/2.1",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": ["203.0.113.7", "10.0.0.1"],
+      },
+    });
     await send(service.url("/api/dependencies/external"), { headers: { "X-Request-Id": "otlp-dep" } });
     await send(service.url("/api/exceptions/test-error"), { headers: { "X-Request-Id": "otlp-err" } });
     await send(service.url("/health"));
@@ -286,7 +296,18 @@ describe("telemetry over OTLP to a real receiver", () => {
     expect(info).toMatchObject({
       name: "GET /info",
       parentSpanId: "00f067aa0ba902b7",
-      attributes: expect.objectContaining({ "http.request.method": "GET", "http.route": "/info", "http.response.status_code": 200, "url.path": "/info" }),
+      traceState: "rojo=00f067aa0ba902b7",
+      attributes: expect.objectContaining({
+        "http.request.method": "GET",
+        "http.route": "/info",
+        "http.response.status_code": 200,
+        "url.path": "/info",
+        "url.scheme": "https",
+        "server.address": "127.0.0.1",
+        "server.port": Number(new URL(service.url("/")).port),
+        "user_agent.original": "orders-client/2.1",
+        "client.address": "203.0.113.7",
+      }),
       resource: expect.objectContaining({ "service.name": "orders-api", "service.instance.id": "orders-api--r1-xyz", "service.version": expect.any(String) }),
     });
     await expectLogsJoinedTo(service, "otlp-info", info);

@@ -23,20 +23,52 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from "@opentelemetry/semantic-conventions";
-import type { MiddlewareHandler } from "hono";
+import type { HttpBindings } from "@hono/node-server";
+import type { Context, MiddlewareHandler } from "hono";
 import { ProblemError } from "../problem";
 import { matchedRoute } from "./route";
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]);
 
-/** Reads propagation headers straight from the request's Headers, without copying them. */
-const headerGetter: TextMapGetter<Headers> = {
-  get: (headers, key) => headers.get(key) ?? undefined,
-  keys: (headers) => {
-    const names: string[] = [];
-    headers.forEach((_value, name) => names.push(name));
-    return names;
-  },
+/** The request headers a server span reads: propagation, and the HTTP attributes. */
+const TRACED_HEADERS = ["traceparent", "tracestate", "host", "user-agent", "x-forwarded-proto", "x-forwarded-for"] as const;
+type TracedHeaders = Partial<Record<(typeof TRACED_HEADERS)[number], string>>;
+const TRACED_HEADER_NAMES: ReadonlySet<string> = new Set(TRACED_HEADERS);
+const TRACED_HEADER_LENGTHS: ReadonlySet<number> = new Set(TRACED_HEADERS.map((name) => name.length));
+
+/**
+ * The headers of {@link TRACED_HEADERS} the request has; one that comes more than once has its values
+ * joined with ", ", as `Headers.get` joins them. On Node they come from the raw header list in one
+ * pass: through the Request, every header the request lacks (usually `traceparent` and the
+ * `X-Forwarded-*` pair) would make the adapter build the whole `Headers` object to find out.
+ */
+function tracedHeaders(c: Context): TracedHeaders {
+  const found: Record<string, string> = {};
+  const rawHeaders = (c.env as Partial<HttpBindings> | undefined)?.incoming?.rawHeaders;
+  if (rawHeaders === undefined) {
+    const headers = c.req.raw.headers;
+    for (const name of TRACED_HEADERS) {
+      const value = headers.get(name);
+      if (value !== null) found[name] = value;
+    }
+    return found;
+  }
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (!TRACED_HEADER_LENGTHS.has(name.length)) continue;
+    const lowerName = name.toLowerCase();
+    if (!TRACED_HEADER_NAMES.has(lowerName)) continue;
+    const value = rawHeaders[i + 1]!;
+    const earlier = found[lowerName];
+    found[lowerName] = earlier === undefined ? value : `${earlier}, ${value}`;
+  }
+  return found;
+}
+
+/** Reads the W3C propagation headers from {@link tracedHeaders}' result. */
+const headerGetter: TextMapGetter<TracedHeaders> = {
+  get: (headers, key) => headers[key as keyof TracedHeaders],
+  keys: (headers) => Object.keys(headers),
 };
 
 /**
@@ -49,7 +81,7 @@ const headerGetter: TextMapGetter<Headers> = {
  */
 export function serverSpans({ tracer }: { tracer: Tracer }): MiddlewareHandler {
   return async function serverSpans(c, next) {
-    const headers = c.req.raw.headers;
+    const headers = tracedHeaders(c);
     const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
     const rawMethod = c.req.method;
     const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : HTTP_REQUEST_METHOD_VALUE_OTHER;
@@ -57,20 +89,20 @@ export function serverSpans({ tracer }: { tracer: Tracer }): MiddlewareHandler {
     const attributes: Attributes = {
       [ATTR_HTTP_REQUEST_METHOD]: method,
       [ATTR_URL_PATH]: c.req.path,
-      [ATTR_URL_SCHEME]: headers.get("x-forwarded-proto") === "https" ? "https" : "http",
+      [ATTR_URL_SCHEME]: headers["x-forwarded-proto"] === "https" ? "https" : "http",
     };
     if (method !== rawMethod) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
     // HTTP/1.1 requires Host; a Request built in code (tests, app.request) may only have its URL.
-    const host = headers.get("host") ?? new URL(c.req.url).host;
+    const host = headers.host ?? new URL(c.req.url).host;
     if (host) {
       const colon = host.lastIndexOf(":");
       const hasPort = colon > host.lastIndexOf("]");
       attributes[ATTR_SERVER_ADDRESS] = hasPort ? host.slice(0, colon) : host;
       if (hasPort) attributes[ATTR_SERVER_PORT] = Number(host.slice(colon + 1));
     }
-    const userAgent = headers.get("user-agent");
+    const userAgent = headers["user-agent"];
     if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
-    const forwardedFor = headers.get("x-forwarded-for");
+    const forwardedFor = headers["x-forwarded-for"];
     if (forwardedFor) attributes[ATTR_CLIENT_ADDRESS] = forwardedFor.split(",", 1)[0]!.trim();
 
     const spanName = method === HTTP_REQUEST_METHOD_VALUE_OTHER ? "HTTP" : method;

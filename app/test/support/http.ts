@@ -57,7 +57,7 @@ export interface Reply {
 /** One request with node:http (so tests control keep-alive through `agent` and see Connection headers). */
 export function send(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {},
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string; agent?: Agent } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method: options.method ?? "GET", headers: options.headers, agent: options.agent }, (response) => {

@@ -46,6 +46,8 @@ export interface ReceivedSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string;
+  /** The W3C tracestate the span carries; empty when none. */
+  readonly traceState: string;
   readonly name: string;
   readonly kind: number;
   readonly attributes: Record<string, unknown>;
@@ -99,6 +101,7 @@ function decodeSpans(body: Uint8Array): ReceivedSpan[] {
           trace_id?: number[];
           span_id?: number[];
           parent_span_id?: number[];
+          trace_state?: string;
           name?: string;
           kind?: number;
           attributes?: RawKeyValue[];
@@ -117,6 +120,7 @@ function decodeSpans(body: Uint8Array): ReceivedSpan[] {
           traceId: hex(Uint8Array.from(span.trace_id ?? [])),
           spanId: hex(Uint8Array.from(span.span_id ?? [])),
           parentSpanId: hex(Uint8Array.from(span.parent_span_id ?? [])),
+          traceState: span.trace_state ?? "",
           name: span.name ?? "",
           kind: span.kind ?? 0,
           attributes: attributes(span.attributes),
