@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
+import { randomUuid } from "../uuid";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -19,7 +19,7 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:+/=-]{1,128}$/;
 
 /** The caller's id when it is sane, a fresh UUID otherwise. */
 export function acceptOrCreateRequestId(incoming: string | undefined): string {
-  return incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  return incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUuid();
 }
 
 /**
