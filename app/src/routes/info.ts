@@ -18,10 +18,19 @@ export function registerInfo(app: Hono, { config }: { config: Config }): void {
       sampler_ratio: config.telemetry.sampler.endsWith("traceidratio") ? config.telemetry.samplerRatio : undefined,
     },
   };
-  // Everything but the uptime is fixed at start, so the body is one concatenation per request.
+  // Everything but the uptime is fixed at start, and the uptime changes once a second: the body is
+  // built once per second. A body built per request is a new two-piece string each time, which V8
+  // copies into one before the adapter can count its bytes for Content-Length.
   const prefix = `${JSON.stringify(fixed).slice(0, -1)},"uptime_seconds":`;
+  let bodyUptime = -1;
+  let body = "";
   app.get("/info", function info(c) {
-    return c.body(`${prefix}${Math.round(process.uptime())}}`, 200, JSON_TYPE);
+    const uptime = Math.round(process.uptime());
+    if (uptime !== bodyUptime) {
+      bodyUptime = uptime;
+      body = `${prefix}${uptime}}`;
+    }
+    return c.body(body, 200, JSON_TYPE);
   });
   refuseOtherMethods(app, "/info", ["GET", "HEAD"]);
 }

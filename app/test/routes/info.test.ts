@@ -34,4 +34,19 @@ describe("GET /info", () => {
       sampler_ratio: 0.1,
     });
   });
+
+  it("reports the uptime in whole seconds, as it moves on", async () => {
+    const { app } = testApp();
+    const uptime = jest.spyOn(process, "uptime");
+    try {
+      const reported = [];
+      for (const seconds of [41.2, 41.4, 41.6, 42.4, 7_200.5]) {
+        uptime.mockReturnValue(seconds);
+        reported.push((await json(await app.request("/info"))).uptime_seconds);
+      }
+      expect(reported).toEqual([41, 41, 42, 42, 7_201]);
+    } finally {
+      uptime.mockRestore();
+    }
+  });
 });
