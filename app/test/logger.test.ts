@@ -1,4 +1,5 @@
 import { type AccessFields, createLogger, isoTimeCachedPerMillisecond, redactHeaders, writeAccessLine } from "../src/logger";
+import { LineBatcher } from "../src/logDestination";
 import { capturingLogger, testConfig } from "./support/testApp";
 
 describe("createLogger", () => {
@@ -111,6 +112,80 @@ describe("writeAccessLine", () => {
         }
       }
     }
+  });
+
+  it("writes exactly what pino writes for every method, path, route and status, the first time and again", () => {
+    const variants: Partial<AccessFields>[] = [
+      { method: "HEAD" },
+      { method: "POST", status: 201 },
+      { method: 'GE"T\n', status: 405 },
+      { path: "/api/state/k1", route: "/api/state/:key", status: 404 },
+      { path: "/api/state/k2", route: "/api/state/:key", status: 503, duration_ms: 12 },
+      { path: '/a"b', route: undefined, status: 404 },
+      { path: "/Info", route: "/info", status: 500 },
+    ];
+    for (const variant of variants) {
+      for (const round of [1, 2]) {
+        const { logger, written } = capture();
+        writeAccessLine(logger, "info", { ...fields, ...variant });
+        logger.info({ ...fields, ...variant }, "request completed");
+        const [fast, viaPino] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"'));
+        expect({ variant, round, line: fast }).toEqual({ variant, round, line: viaPino });
+      }
+    }
+  });
+
+  /** A logger writing through the batcher stdout uses, and the text of everything it wrote. */
+  function captureBatched(options: { mixin?: () => Record<string, unknown> } = {}) {
+    const writes: Buffer[] = [];
+    const batcher = new LineBatcher({ write: (data: Buffer) => void writes.push(data), flush: (callback) => callback?.(), flushSync: () => undefined });
+    const logger = createLogger(config, { destination: batcher, mixin: options.mixin });
+    const written = () => {
+      batcher.flushSync();
+      return Buffer.concat(writes).toString("utf8");
+    };
+    return { logger, written };
+  }
+
+  it("writes the same bytes through stdout's batcher as it writes as a string, for every kind of value", () => {
+    const variants: Partial<AccessFields>[] = [
+      {},
+      { method: "HEAD", status: 404, duration_ms: 12 },
+      { path: "/api/state/k1", route: "/api/state/:key", status: 503, duration_ms: 1234.5 },
+      { request_id: undefined, route: undefined },
+      { request_id: "a".repeat(128), method: "POST" },
+      { request_id: 'id"\n', method: 'GE"T\n' },
+      ...HOSTILE_PATHS.map((path) => ({ path })),
+    ];
+    for (const level of ["info", "warn", "error"] as const) {
+      for (const variant of variants) {
+        const batched = captureBatched();
+        const { logger, written } = capture();
+        writeAccessLine(batched.logger, level, { ...fields, ...variant });
+        writeAccessLine(logger, level, { ...fields, ...variant });
+        const [viaBatcher, asString] = [batched.written(), written.join("")].map((text) => text.replace(/"time":"[^"]+"/, '"time":"T"'));
+        expect({ level, variant, line: viaBatcher }).toEqual({ level, variant, line: asString });
+      }
+    }
+  });
+
+  it("keeps lines through the batcher in the order they were written, whichever way each was built", () => {
+    const { logger, written } = captureBatched();
+    writeAccessLine(logger, "info", { ...fields, path: "/first" });
+    writeAccessLine(logger, "info", { ...fields, path: "/sécond" });
+    logger.info("third");
+    writeAccessLine(logger, "info", { ...fields, path: "/fourth" });
+    const lines = written().trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.path ?? line.message)).toEqual(["/first", "/sécond", "third", "/fourth"]);
+  });
+
+  it("carries the base fields as they are now, after the logger's bindings change", () => {
+    const { logger, written } = captureBatched();
+    writeAccessLine(logger, "info", fields);
+    logger.setBindings({ replica: "web--r1-ÿ" });
+    writeAccessLine(logger, "info", fields);
+    const lines = written().trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.replica)).toEqual(["web--r1-x", "web--r1-ÿ"]);
   });
 
   it("stays one valid JSON line with every field intact whatever the path, method or id holds", () => {
