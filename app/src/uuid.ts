@@ -15,7 +15,8 @@ let nextInBatch = IDS_PER_BATCH;
 
 /**
  * A random (version 4) UUID in its canonical lower-case text form, as `crypto.randomUUID()` returns:
- * RFC 9562 §5.4, 122 bits from Node's CSPRNG (`randomFillSync`), version nibble 4, variant bits 10.
+ * RFC 9562 §5.4 (https://www.rfc-editor.org/rfc/rfc9562#section-5.4): 122 bits from Node's CSPRNG
+ * (`randomFillSync`), `ver` 0b0100 in bits 48–51 (octet 6), `var` 0b10 in bits 64–65 (octet 8).
  * Cheaper per id than `randomUUID()`, which builds each id's text from 20 concatenated pieces (a
  * string V8 must then flatten again wherever the id is written): here the random bytes of 256 ids are
  * drawn and formatted into one string at a time, and each id is a slice of it. No id is handed out
