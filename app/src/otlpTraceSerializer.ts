@@ -8,7 +8,7 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
  * (the tests compare the two on every kind of span), in one pass instead of two (that serializer
  * first measures everything, then writes it) and without allocating for every trace and span id.
  * With every request traced the export runs once per request, on the event loop, so its cost is the
- * service's: see docs/service.md, "Tracing".
+ * service's: see docs/service.md, "Tracing's share".
  */
 export function serializeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
   const writer = new Writer(spans.length * 384 + 1024);
@@ -20,10 +20,7 @@ export function serializeTraceExportRequest(spans: readonly ReadableSpan[]): Uin
       writer.tag(2, LENGTH_DELIMITED);
       writeScopeSpans(writer, scopeSpans);
     }
-    if (resource.schemaUrl) {
-      writer.tag(3, LENGTH_DELIMITED);
-      writer.string(resource.schemaUrl);
-    }
+    writer.optionalString(3, resource.schemaUrl);
     writer.finishMessage(resourceSpans);
   }
   return writer.finish();
@@ -60,8 +57,7 @@ function writeResource(writer: Writer, attributes: Attributes | undefined): void
   writer.tag(1, LENGTH_DELIMITED);
   const resource = writer.startMessage(1);
   if (attributes) writeAttributes(writer, attributes, 1);
-  writer.tag(2, VARINT);
-  writer.varint(0);
+  writer.varintField(2, 0);
   writer.finishMessage(resource);
 }
 
@@ -72,28 +68,18 @@ function writeScopeSpans(writer: Writer, spans: readonly ReadableSpan[]): void {
   // InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count.
   writer.tag(1, LENGTH_DELIMITED);
   const instrumentationScope = writer.startMessage(1);
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.string(scope.name);
-  if (scope.version) {
-    writer.tag(2, LENGTH_DELIMITED);
-    writer.string(scope.version);
-  }
+  writer.stringField(1, scope.name);
+  writer.optionalString(2, scope.version);
   const scopeAttributes = (scope as { attributes?: Attributes }).attributes;
   if (scopeAttributes) writeAttributes(writer, scopeAttributes, 3);
   const scopeDropped = (scope as { droppedAttributesCount?: number }).droppedAttributesCount;
-  if (scopeDropped) {
-    writer.tag(4, VARINT);
-    writer.varint(scopeDropped);
-  }
+  if (scopeDropped) writer.varintField(4, scopeDropped);
   writer.finishMessage(instrumentationScope);
   for (const span of spans) {
     writer.tag(2, LENGTH_DELIMITED);
     writeSpan(writer, span);
   }
-  if (scope.schemaUrl) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(scope.schemaUrl);
-  }
+  writer.optionalString(3, scope.schemaUrl);
   writer.finishMessage(scopeSpans);
 }
 
@@ -105,67 +91,44 @@ function writeScopeSpans(writer: Writer, spans: readonly ReadableSpan[]): void {
 function writeSpan(writer: Writer, span: ReadableSpan): void {
   const message = writer.startMessage(2);
   const context = span.spanContext();
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hexBytes(context.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hexBytes(context.spanId);
+  writer.hexField(1, context.traceId);
+  writer.hexField(2, context.spanId);
   writeTraceState(writer, context, 3);
   const parentSpanId = span.parentSpanContext?.spanId;
-  if (parentSpanId) {
-    writer.tag(4, LENGTH_DELIMITED);
-    writer.hexBytes(parentSpanId);
-  }
-  writer.tag(5, LENGTH_DELIMITED);
-  writer.string(span.name);
+  if (parentSpanId) writer.hexField(4, parentSpanId);
+  writer.stringField(5, span.name);
   // The API's SpanKind starts at INTERNAL = 0; the protocol's at SPAN_KIND_UNSPECIFIED = 0.
   const kind = span.kind == null ? 0 : span.kind + 1;
-  if (kind !== 0) {
-    writer.tag(6, VARINT);
-    writer.varint(kind);
-  }
-  writer.tag(7, FIXED64);
-  writer.hrTime(span.startTime);
-  writer.tag(8, FIXED64);
-  writer.hrTime(span.endTime);
+  if (kind !== 0) writer.varintField(6, kind);
+  writer.hrTimeField(7, span.startTime);
+  writer.hrTimeField(8, span.endTime);
   if (span.attributes) writeAttributes(writer, span.attributes, 9);
-  writer.tag(10, VARINT);
-  writer.varint(span.droppedAttributesCount);
+  writer.varintField(10, span.droppedAttributesCount);
   for (const event of span.events) {
     writer.tag(11, LENGTH_DELIMITED);
     writeEvent(writer, event);
   }
-  writer.tag(12, VARINT);
-  writer.varint(span.droppedEventsCount);
+  writer.varintField(12, span.droppedEventsCount);
   for (const link of span.links) {
     // Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped_attributes_count, 6 flags.
     writer.tag(13, LENGTH_DELIMITED);
     const linkMessage = writer.startMessage(1);
-    writer.tag(1, LENGTH_DELIMITED);
-    writer.hexBytes(link.context.traceId);
-    writer.tag(2, LENGTH_DELIMITED);
-    writer.hexBytes(link.context.spanId);
+    writer.hexField(1, link.context.traceId);
+    writer.hexField(2, link.context.spanId);
     writeTraceState(writer, link.context, 3);
     if (link.attributes) writeAttributes(writer, link.attributes, 4);
-    writer.tag(5, VARINT);
-    writer.varint(link.droppedAttributesCount || 0);
-    writer.tag(6, FIXED32);
-    writer.fixed32(spanFlags(link.context.traceFlags, link.context.isRemote));
+    writer.varintField(5, link.droppedAttributesCount || 0);
+    writer.fixed32Field(6, spanFlags(link.context.traceFlags, link.context.isRemote));
     writer.finishMessage(linkMessage);
   }
-  writer.tag(14, VARINT);
-  writer.varint(span.droppedLinksCount);
+  writer.varintField(14, span.droppedLinksCount);
   // Status: 2 message, 3 code.
   writer.tag(15, LENGTH_DELIMITED);
   const status = writer.startMessage(1);
-  if (span.status.message) {
-    writer.tag(2, LENGTH_DELIMITED);
-    writer.string(span.status.message);
-  }
-  writer.tag(3, VARINT);
-  writer.varint(span.status.code);
+  writer.optionalString(2, span.status.message);
+  writer.varintField(3, span.status.code);
   writer.finishMessage(status);
-  writer.tag(16, FIXED32);
-  writer.fixed32(spanFlags(context.traceFlags, span.parentSpanContext?.isRemote));
+  writer.fixed32Field(16, spanFlags(context.traceFlags, span.parentSpanContext?.isRemote));
   writer.finishMessage(message);
 }
 
@@ -174,23 +137,16 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
 }
 
 function writeTraceState(writer: Writer, context: SpanContext, field: number): void {
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(field, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writer.optionalString(field, context.traceState?.serialize());
 }
 
 /** Event: 1 time_unix_nano, 2 name, 3 attributes, 4 dropped_attributes_count. */
 function writeEvent(writer: Writer, event: TimedEvent): void {
   const message = writer.startMessage(1);
-  writer.tag(1, FIXED64);
-  writer.hrTime(event.time);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.string(event.name);
+  writer.hrTimeField(1, event.time);
+  writer.stringField(2, event.name);
   if (event.attributes) writeAttributes(writer, event.attributes, 3);
-  writer.tag(4, VARINT);
-  writer.varint(event.droppedAttributesCount || 0);
+  writer.varintField(4, event.droppedAttributesCount || 0);
   writer.finishMessage(message);
 }
 
@@ -205,8 +161,7 @@ function writeAttributes(writer: Writer, attributes: Attributes, field: number):
 
 function writeKeyValue(writer: Writer, key: string, value: unknown): void {
   const keyValue = writer.startMessage(1);
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.string(key);
+  writer.stringField(1, key);
   writer.tag(2, LENGTH_DELIMITED);
   const anyValue = writer.startMessage(1);
   writeAnyValue(writer, value);
@@ -223,15 +178,12 @@ const MAX_INT64 = 2 ** 63;
  */
 function writeAnyValue(writer: Writer, value: AttributeValue | unknown): void {
   if (typeof value === "string") {
-    writer.tag(1, LENGTH_DELIMITED);
-    writer.string(value);
+    writer.stringField(1, value);
   } else if (typeof value === "boolean") {
-    writer.tag(2, VARINT);
-    writer.varint(value ? 1 : 0);
+    writer.varintField(2, value ? 1 : 0);
   } else if (typeof value === "number") {
     if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
-      writer.tag(3, VARINT);
-      writer.varint(value);
+      writer.varintField(3, value);
     } else {
       writer.tag(4, FIXED64);
       writer.double(value);
@@ -321,6 +273,36 @@ class Writer {
       value >>>= 7;
     }
     buffer[at] = value;
+  }
+
+  /** A string field, left out when the string is missing or empty. */
+  optionalString(field: number, value: string | undefined): void {
+    if (value) this.stringField(field, value);
+  }
+
+  stringField(field: number, value: string): void {
+    this.tag(field, LENGTH_DELIMITED);
+    this.string(value);
+  }
+
+  varintField(field: number, value: number): void {
+    this.tag(field, VARINT);
+    this.varint(value);
+  }
+
+  hrTimeField(field: number, time: HrTime): void {
+    this.tag(field, FIXED64);
+    this.hrTime(time);
+  }
+
+  hexField(field: number, hex: string): void {
+    this.tag(field, LENGTH_DELIMITED);
+    this.hexBytes(hex);
+  }
+
+  fixed32Field(field: number, value: number): void {
+    this.tag(field, FIXED32);
+    this.fixed32(value);
   }
 
   tag(field: number, wireType: number): void {
