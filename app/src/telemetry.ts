@@ -89,7 +89,7 @@ export function activeTraceIds(): Record<string, string> {
  * exporters `@opentelemetry/exporter-trace-otlp-proto` and `-grpc` build, put together from the same
  * public parts (endpoint, headers, TLS, compression, timeout and retries from `OTEL_EXPORTER_OTLP_*`
  * as those read them), with one difference: the spans are encoded by {@link serializeTraceExportRequest},
- * which writes the same bytes at under half the cost (docs/service.md, "Tracing").
+ * which writes the same bytes at under half the cost (docs/service.md, "Tracing's share").
  */
 async function createExporter({ mode }: TelemetryConfig): Promise<SpanExporter> {
   const [{ OTLPExporterBase }, { ProtobufTraceSerializer, TraceExporterMetricsHelper }] = await Promise.all([
