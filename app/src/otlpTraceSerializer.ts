@@ -13,12 +13,10 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 export function serializeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
   const writer = new Writer(spans.length * 384 + 1024);
   for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-    writer.tag(1, LENGTH_DELIMITED);
-    const resourceSpans = writer.startMessage(2);
+    const resourceSpans = writer.startMessage(1, 2);
     writeResource(writer, resource.attributes);
     for (const scopeSpans of scopes.values()) {
-      writer.tag(2, LENGTH_DELIMITED);
-      writeScopeSpans(writer, scopeSpans);
+      writeScopeSpans(writer, 2, scopeSpans);
     }
     writer.optionalString(3, resource.schemaUrl);
     writer.finishMessage(resourceSpans);
@@ -54,20 +52,18 @@ function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, 
 
 /** Resource: 1 attributes, 2 dropped_attributes_count. */
 function writeResource(writer: Writer, attributes: Attributes | undefined): void {
-  writer.tag(1, LENGTH_DELIMITED);
-  const resource = writer.startMessage(1);
+  const resource = writer.startMessage(1, 1);
   if (attributes) writeAttributes(writer, attributes, 1);
   writer.varintField(2, 0);
   writer.finishMessage(resource);
 }
 
 /** ScopeSpans: 1 scope, 2 spans, 3 schema_url. */
-function writeScopeSpans(writer: Writer, spans: readonly ReadableSpan[]): void {
-  const scopeSpans = writer.startMessage(2);
+function writeScopeSpans(writer: Writer, field: number, spans: readonly ReadableSpan[]): void {
+  const scopeSpans = writer.startMessage(field, 2);
   const scope = spans[0]!.instrumentationScope;
   // InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count.
-  writer.tag(1, LENGTH_DELIMITED);
-  const instrumentationScope = writer.startMessage(1);
+  const instrumentationScope = writer.startMessage(1, 1);
   writer.stringField(1, scope.name);
   writer.optionalString(2, scope.version);
   const scopeAttributes = (scope as { attributes?: Attributes }).attributes;
@@ -76,8 +72,7 @@ function writeScopeSpans(writer: Writer, spans: readonly ReadableSpan[]): void {
   if (scopeDropped) writer.varintField(4, scopeDropped);
   writer.finishMessage(instrumentationScope);
   for (const span of spans) {
-    writer.tag(2, LENGTH_DELIMITED);
-    writeSpan(writer, span);
+    writeSpan(writer, 2, span);
   }
   writer.optionalString(3, scope.schemaUrl);
   writer.finishMessage(scopeSpans);
@@ -88,8 +83,8 @@ function writeScopeSpans(writer: Writer, spans: readonly ReadableSpan[]): void {
  * 8 end_time_unix_nano, 9 attributes, 10 dropped_attributes_count, 11 events, 12 dropped_events_count,
  * 13 links, 14 dropped_links_count, 15 status, 16 flags.
  */
-function writeSpan(writer: Writer, span: ReadableSpan): void {
-  const message = writer.startMessage(2);
+function writeSpan(writer: Writer, field: number, span: ReadableSpan): void {
+  const message = writer.startMessage(field, 2);
   const context = span.spanContext();
   writer.hexField(1, context.traceId);
   writer.hexField(2, context.spanId);
@@ -105,14 +100,12 @@ function writeSpan(writer: Writer, span: ReadableSpan): void {
   if (span.attributes) writeAttributes(writer, span.attributes, 9);
   writer.varintField(10, span.droppedAttributesCount);
   for (const event of span.events) {
-    writer.tag(11, LENGTH_DELIMITED);
-    writeEvent(writer, event);
+    writeEvent(writer, 11, event);
   }
   writer.varintField(12, span.droppedEventsCount);
   for (const link of span.links) {
     // Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped_attributes_count, 6 flags.
-    writer.tag(13, LENGTH_DELIMITED);
-    const linkMessage = writer.startMessage(1);
+    const linkMessage = writer.startMessage(13, 1);
     writer.hexField(1, link.context.traceId);
     writer.hexField(2, link.context.spanId);
     writeTraceState(writer, link.context, 3);
@@ -123,8 +116,7 @@ function writeSpan(writer: Writer, span: ReadableSpan): void {
   }
   writer.varintField(14, span.droppedLinksCount);
   // Status: 2 message, 3 code.
-  writer.tag(15, LENGTH_DELIMITED);
-  const status = writer.startMessage(1);
+  const status = writer.startMessage(15, 1);
   writer.optionalString(2, span.status.message);
   writer.varintField(3, span.status.code);
   writer.finishMessage(status);
@@ -141,8 +133,8 @@ function writeTraceState(writer: Writer, context: SpanContext, field: number): v
 }
 
 /** Event: 1 time_unix_nano, 2 name, 3 attributes, 4 dropped_attributes_count. */
-function writeEvent(writer: Writer, event: TimedEvent): void {
-  const message = writer.startMessage(1);
+function writeEvent(writer: Writer, field: number, event: TimedEvent): void {
+  const message = writer.startMessage(field, 1);
   writer.hrTimeField(1, event.time);
   writer.stringField(2, event.name);
   if (event.attributes) writeAttributes(writer, event.attributes, 3);
@@ -154,16 +146,14 @@ function writeEvent(writer: Writer, event: TimedEvent): void {
 function writeAttributes(writer: Writer, attributes: Attributes, field: number): void {
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    writer.tag(field, LENGTH_DELIMITED);
-    writeKeyValue(writer, key, attributes[key]);
+    writeKeyValue(writer, field, key, attributes[key]);
   }
 }
 
-function writeKeyValue(writer: Writer, key: string, value: unknown): void {
-  const keyValue = writer.startMessage(1);
+function writeKeyValue(writer: Writer, field: number, key: string, value: unknown): void {
+  const keyValue = writer.startMessage(field, 1);
   writer.stringField(1, key);
-  writer.tag(2, LENGTH_DELIMITED);
-  const anyValue = writer.startMessage(1);
+  const anyValue = writer.startMessage(2, 1);
   writeAnyValue(writer, value);
   writer.finishMessage(anyValue);
   writer.finishMessage(keyValue);
@@ -193,23 +183,19 @@ function writeAnyValue(writer: Writer, value: AttributeValue | unknown): void {
     writer.bytes(value);
   } else if (Array.isArray(value)) {
     // ArrayValue: 1 values.
-    writer.tag(5, LENGTH_DELIMITED);
-    const array = writer.startMessage(1);
+    const array = writer.startMessage(5, 1);
     for (const item of value) {
-      writer.tag(1, LENGTH_DELIMITED);
-      const itemValue = writer.startMessage(1);
+      const itemValue = writer.startMessage(1, 1);
       writeAnyValue(writer, item);
       writer.finishMessage(itemValue);
     }
     writer.finishMessage(array);
   } else if (typeof value === "object" && value !== null) {
     // KeyValueList: 1 values.
-    writer.tag(6, LENGTH_DELIMITED);
-    const list = writer.startMessage(1);
+    const list = writer.startMessage(6, 1);
     for (const key in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      writer.tag(1, LENGTH_DELIMITED);
-      writeKeyValue(writer, key, (value as Record<string, unknown>)[key]);
+      writeKeyValue(writer, 1, key, (value as Record<string, unknown>)[key]);
     }
     writer.finishMessage(list);
   }
@@ -246,8 +232,12 @@ class Writer {
     this.#buffer = grown;
   }
 
-  /** Leaves `room` bytes for the length of the message that follows; returns where it starts. */
-  startMessage(room: number): number {
+  /**
+   * Starts a message as field `field`: its tag, then `room` bytes for its length; returns where the
+   * message starts, for {@link finishMessage}.
+   */
+  startMessage(field: number, room: number): number {
+    this.tag(field, LENGTH_DELIMITED);
     this.#ensure(room);
     this.#pos += room;
     return this.#pos * 8 + room;
