@@ -15,13 +15,14 @@ import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { Lifecycle } from "./lifecycle";
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, type ResponseWithRequestId } from "./middleware/requestId";
+import { HeaderNames } from "./headerNames";
 import { PROBLEM_CONTENT_TYPE, problemBody } from "./problem";
 import { SECURITY_HEADERS } from "./securityHeaders";
 
 const SECURITY_ENTRIES = Object.entries(SECURITY_HEADERS);
-const LOWERCASE_SECURITY_HEADERS = Object.fromEntries(SECURITY_ENTRIES.map(([name, value]) => [name.toLowerCase(), value]));
 const RAW_SECURITY_HEADERS = SECURITY_ENTRIES.map(([name, value]) => `${name}: ${value}\r\n`).join("");
-const LOWERCASE_OWN_HEADER_NAMES: ReadonlySet<string> = new Set([...Object.keys(LOWERCASE_SECURITY_HEADERS), REQUEST_ID_HEADER.toLowerCase()]);
+const OWN_HEADER_NAMES = new HeaderNames([...Object.keys(SECURITY_HEADERS), REQUEST_ID_HEADER]);
+const REQUEST_ID_HEADER_NAME = new HeaderNames([REQUEST_ID_HEADER]);
 for (const [name, value] of SECURITY_ENTRIES) {
   // Checked once here, as Node would check them on every response.
   validateHeaderName(name);
@@ -39,11 +40,9 @@ interface StoresHeader {
  */
 const PREPENDS_RAW_HEADERS = typeof (ServerResponse.prototype as unknown as Partial<StoresHeader>)._storeHeader === "function";
 
-const OWN_HEADER_NAME_LENGTHS: ReadonlySet<number> = new Set([...LOWERCASE_OWN_HEADER_NAMES].map((name) => name.length));
-
-/** Whether a plain headers object names any of ours, in any case (names of other lengths are not even lowered). */
+/** Whether a plain headers object names any of ours, in any case. */
 function namesAnyOfOurs(headers: OutgoingHttpHeaders | undefined): boolean {
-  if (headers) for (const name in headers) if (OWN_HEADER_NAME_LENGTHS.has(name.length) && LOWERCASE_OWN_HEADER_NAMES.has(name.toLowerCase())) return true;
+  if (headers) for (const name in headers) if (OWN_HEADER_NAMES.match(name) !== undefined) return true;
   return false;
 }
 
@@ -53,8 +52,7 @@ function namesAnyOfOurs(headers: OutgoingHttpHeaders | undefined): boolean {
  */
 function incomingRequestId(rawHeaders: readonly string[]): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === REQUEST_ID_HEADER.length && name.toLowerCase() === "x-request-id") return rawHeaders[i + 1];
+    if (REQUEST_ID_HEADER_NAME.match(rawHeaders[i]!) !== undefined) return rawHeaders[i + 1];
   }
   return undefined;
 }

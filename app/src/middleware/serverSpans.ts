@@ -25,6 +25,7 @@ import {
 } from "@opentelemetry/semantic-conventions";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, MiddlewareHandler } from "hono";
+import { HeaderNames } from "../headerNames";
 import { ProblemError } from "../problem";
 import { matchedRoute } from "./route";
 
@@ -33,8 +34,7 @@ const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT"
 /** The request headers a server span reads: propagation, and the HTTP attributes. */
 const TRACED_HEADERS = ["traceparent", "tracestate", "host", "user-agent", "x-forwarded-proto", "x-forwarded-for"] as const;
 type TracedHeaders = Partial<Record<(typeof TRACED_HEADERS)[number], string>>;
-const TRACED_HEADER_NAMES: ReadonlySet<string> = new Set(TRACED_HEADERS);
-const TRACED_HEADER_LENGTHS: ReadonlySet<number> = new Set(TRACED_HEADERS.map((name) => name.length));
+const TRACED_HEADER_NAMES = new HeaderNames(TRACED_HEADERS);
 
 /**
  * The headers of {@link TRACED_HEADERS} the request has; one that comes more than once has its values
@@ -54,10 +54,8 @@ function tracedHeaders(c: Context): TracedHeaders {
     return found;
   }
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (!TRACED_HEADER_LENGTHS.has(name.length)) continue;
-    const lowerName = name.toLowerCase();
-    if (!TRACED_HEADER_NAMES.has(lowerName)) continue;
+    const lowerName = TRACED_HEADER_NAMES.match(rawHeaders[i]!);
+    if (lowerName === undefined) continue;
     const value = rawHeaders[i + 1]!;
     const earlier = found[lowerName];
     found[lowerName] = earlier === undefined ? value : `${earlier}, ${value}`;
