@@ -9,7 +9,7 @@ function bitsOf(uuid: string): string {
 }
 
 describe("randomUuid", () => {
-  // Several batches of 256, so that ids from the start, the middle and the end of a batch, and across
+  // Many batches of 16, so that ids from the start, the middle and the end of a batch, and across
   // a refill, are all checked.
   const ids = Array.from({ length: 2_000 }, () => randomUuid());
 

@@ -1,3 +1,4 @@
+import { summarizeGcTrace } from "../../scripts/bench/gcTrace";
 import { DEFAULT_OPTIONS, parseBenchArgs } from "../../scripts/bench/options";
 import { countSpans, grpcMessages } from "../../scripts/bench/otlpSpans";
 import { parseCpuTicks, parseParentPid, parseVmRssBytes } from "../../scripts/bench/procStatus";
@@ -25,6 +26,29 @@ describe("reading /proc", () => {
     const stat = "4242 (node (x)) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 56 0 0 20 0 11 0 500";
     expect(parseCpuTicks(stat)).toBe(1234 + 56);
     expect(parseCpuTicks("garbage")).toBeUndefined();
+  });
+});
+
+describe("reading V8's GC trace", () => {
+  const scavenge = (survived: number, capacity: number) =>
+    `[1:0x1:0]   2342 ms: pause=0.5 mutator=24.7 gc=s reduce_memory=0 scavenge=0.42 allocated=4102720 promoted=2832 new_space_survived=${survived} nodes_died_in_new=0 new_space_capacity=${capacity} old_gen_allocation_limit=17648368`;
+  const markCompact = "[1:0x1:0]   3731 ms: pause=2.9 mutator=11.5 gc=mc reduce_memory=0 time_to_safepoint=0.00 heap.prologue=0.00";
+
+  it("counts minor and full collections, averages what each minor one found alive and lists the young generation's sizes in order", () => {
+    const trace = [
+      '{"level":"info","message":"request completed","path":"/gc=s "}',
+      scavenge(4000, 1048576),
+      scavenge(6000, 2097152),
+      markCompact,
+      scavenge(8000, 2097152),
+      scavenge(2000, 4194304),
+      "",
+    ].join("\n");
+    expect(summarizeGcTrace(trace)).toEqual({ scavenges: 4, markCompacts: 1, meanSurvivedBytes: 5000, capacities: [1048576, 2097152, 4194304] });
+  });
+
+  it("has no mean when nothing was collected", () => {
+    expect(summarizeGcTrace("service ready\n")).toEqual({ scavenges: 0, markCompacts: 0, meanSurvivedBytes: undefined, capacities: [] });
   });
 });
 
