@@ -12,6 +12,7 @@ import {
 } from "./bench/processes.mjs";
 import { renderReport, settingsLine } from "./bench/report.ts";
 import { summarize } from "./bench/stats.ts";
+import { startSink } from "./bench/sink.mjs";
 import { describeTargets, ensureFlaskAnchor, ensureServiceBuilt, ensureWrk, REPO_ROOT } from "./bench/targets.mjs";
 import { evaluateColdStartGoals, evaluateLoadGoals, ratio } from "./bench/verdicts.ts";
 
@@ -34,31 +35,6 @@ function machine() {
   };
 }
 
-/** Starts the OTLP sink and returns { httpPort, grpcPort, counts(), handle }. */
-async function startSink() {
-  const handle = startChild("OTLP sink", process.execPath, [new URL("./bench/servers/otlpSink.mjs", import.meta.url).pathname], { ipc: true });
-  const reply = (type, timeoutMs) => new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`OTLP sink sent no "${type}" within ${timeoutMs} ms${describeTail(handle)}`)), timeoutMs);
-    const listener = (message) => {
-      if (message?.type !== type) return;
-      clearTimeout(timer);
-      handle.child.off("message", listener);
-      resolvePromise(message);
-    };
-    handle.child.on("message", listener);
-  });
-  const { httpPort, grpcPort } = await reply("listening", 10000);
-  return {
-    handle,
-    httpPort,
-    grpcPort,
-    async counts() {
-      const answer = reply("counts", 10000);
-      handle.child.send({ type: "counts" });
-      return (await answer).counts;
-    },
-  };
-}
 
 /** Spans the sink received for protocol since `before`, waiting for the exporter's last batches. */
 async function settledExports(sink, protocol, before, requestsSent) {
