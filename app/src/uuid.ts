@@ -37,7 +37,7 @@ export function randomUuid(): string {
 }
 
 function formatNextBatch(): void {
-  if (nextRandom === random.length) {
+  if (nextRandom + IDS_PER_BATCH * RANDOM_BYTES > random.length) {
     randomFillSync(random);
     nextRandom = 0;
   }
