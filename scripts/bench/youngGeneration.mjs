@@ -12,7 +12,8 @@
 // older build, say). Each runs with `node --trace-gc-nvp`, its stdout (access log and trace) in a
 // temporary file.
 import { createRequire } from "node:module";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -54,6 +55,15 @@ function load(port, duration) {
   });
 }
 
+/** The trace's lines from a log that holds the access log too: a long run writes more than one string can hold. */
+async function gcLines(logFile) {
+  const lines = [];
+  for await (const line of createInterface({ input: createReadStream(logFile), crlfDelay: Infinity })) {
+    if (line.includes(" gc=")) lines.push(line);
+  }
+  return lines.join("\n");
+}
+
 const work = mkdtempSync(join(tmpdir(), "young-generation-"));
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
 const sink = targets.some((target) => target.otlpProtocol) ? await startSink() : undefined;
@@ -71,7 +81,7 @@ try {
       const result = await load(port, Number(values.duration));
       const rssAfter = rssBytes(handle.pid);
       if (result.errors || result.non2xx) throw new Error(`${target.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-      const gc = summarizeGcTrace(readFileSync(logFile, "utf8"));
+      const gc = summarizeGcTrace(await gcLines(logFile));
       console.log(
         `${target.label.padEnd(30)} ${String(result.requests.total).padStart(7)} requests  scavenges ${String(gc.scavenges).padStart(4)}` +
           `  mark-compacts ${gc.markCompacts}  survived per scavenge ${((gc.meanSurvivedBytes ?? 0) / 1000).toFixed(1)} kB` +
