@@ -35,7 +35,6 @@ function machine() {
   };
 }
 
-
 /** Spans the sink received for protocol since `before`, waiting for the exporter's last batches. */
 async function settledExports(sink, protocol, before, requestsSent) {
   const deadline = Date.now() + EXPORT_SETTLE_MS;

@@ -19,12 +19,13 @@ const GC_KIND = /\sgc=(\w+)\s/;
 const SURVIVED = /\snew_space_survived=(\d+)/;
 const CAPACITY = /\snew_space_capacity=(\d+)/;
 
-export function summarizeGcTrace(text: string): YoungGenerationSummary {
+/** `lines`: the process's output, a line at a time; lines that are not the trace's are skipped. */
+export function summarizeGcTrace(lines: Iterable<string>): YoungGenerationSummary {
   let scavenges = 0;
   let markCompacts = 0;
   let survived = 0;
   const capacities: number[] = [];
-  for (const line of text.split("\n")) {
+  for (const line of lines) {
     const kind = GC_KIND.exec(line)?.[1];
     if (kind === undefined) continue;
     if (kind === "mc") markCompacts++;

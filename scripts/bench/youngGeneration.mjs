@@ -11,18 +11,16 @@
 // exporting to the benchmark's local OTLP sink; --target adds any other server file, telemetry off (an
 // older build, say). Each runs with `node --trace-gc-nvp`, its stdout (access log and trace) in a
 // temporary file.
-import { createRequire } from "node:module";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { summarizeGcTrace } from "./gcTrace.ts";
+import { runLoad } from "./load.mjs";
 import { freePort, rssBytes, startChild, stopChild, waitFor200 } from "./processes.mjs";
 import { startSink } from "./sink.mjs";
-import { describeTargets, REPO_ROOT } from "./targets.mjs";
-
-const autocannon = createRequire(join(REPO_ROOT, "package.json"))("autocannon");
+import { describeTargets } from "./targets.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +46,9 @@ for (const spec of values.target) {
   targets.push({ id: name, label: name, command: (port) => ({ ...serviceSpec.command(port), args: [resolve(file)] }) });
 }
 
-function load(port, duration) {
-  return new Promise((resolvePromise, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}${values.path}`, connections: Number(values.connections), duration }, (error, result) =>
-      error ? reject(error) : resolvePromise(result));
-  });
-}
+/** The benchmark's own autocannon run: the same settings, request timeout included. */
+const load = (port, seconds) =>
+  runLoad("autocannon", `http://127.0.0.1:${port}${values.path}`, { connections: Number(values.connections), seconds });
 
 /** The trace's lines from a log that holds the access log too: a long run writes more than one string can hold. */
 async function gcLines(logFile) {
@@ -61,7 +56,7 @@ async function gcLines(logFile) {
   for await (const line of createInterface({ input: createReadStream(logFile), crlfDelay: Infinity })) {
     if (line.includes(" gc=")) lines.push(line);
   }
-  return lines.join("\n");
+  return lines;
 }
 
 const work = mkdtempSync(join(tmpdir(), "young-generation-"));
@@ -83,7 +78,7 @@ try {
       if (result.errors || result.non2xx) throw new Error(`${target.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
       const gc = summarizeGcTrace(await gcLines(logFile));
       console.log(
-        `${target.label.padEnd(30)} ${String(result.requests.total).padStart(7)} requests  scavenges ${String(gc.scavenges).padStart(4)}` +
+        `${target.label.padEnd(30)} ${String(result.requests).padStart(7)} requests  scavenges ${String(gc.scavenges).padStart(4)}` +
           `  mark-compacts ${gc.markCompacts}  survived per scavenge ${((gc.meanSurvivedBytes ?? 0) / 1000).toFixed(1)} kB` +
           `  young generation ${gc.capacities.map(mb).join(" → ")} MB  RSS idle ${mb(rssIdle)} MB, after ${mb(rssAfter)} MB`,
       );
