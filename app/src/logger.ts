@@ -74,6 +74,11 @@ export type LoggerConfig = Pick<Config, "logLevel" | "serviceName" | "serviceVer
 export interface LoggerOptions {
   /** Adds fields to every line; telemetry.ts provides one that adds the active span's ids. */
   readonly mixin?: () => Record<string, unknown>;
+  /**
+   * The mixin's fields as the JSON members an access line carries (`,"trace_id":"…","span_id":"…"`,
+   * or "" for none), built without the object: access lines use it instead of the mixin when given.
+   */
+  readonly mixinJson?: () => string;
   /** Defaults to stdout. */
   readonly destination?: DestinationStream;
 }
@@ -83,7 +88,7 @@ export interface LoggerOptions {
  * every line, `trace_id`/`span_id` inside a traced request (telemetry on), and any fields passed.
  * See {@link stdoutDestination} for how lines reach stdout.
  */
-export function createLogger(config: LoggerConfig, { mixin, destination }: LoggerOptions = {}): Logger {
+export function createLogger(config: LoggerConfig, { mixin, mixinJson, destination }: LoggerOptions = {}): Logger {
   const stream = destination ?? stdoutDestination();
   const logger = pino(
     {
@@ -102,7 +107,7 @@ export function createLogger(config: LoggerConfig, { mixin, destination }: Logge
     },
     stream,
   );
-  ACCESS_WRITERS.set(logger, { stream, mixin });
+  ACCESS_WRITERS.set(logger, { stream, mixin, mixinJson });
   return logger;
 }
 
@@ -110,6 +115,7 @@ export function createLogger(config: LoggerConfig, { mixin, destination }: Logge
 interface AccessWriter {
   readonly stream: DestinationStream;
   readonly mixin?: () => Record<string, unknown>;
+  readonly mixinJson?: () => string;
 }
 
 const ACCESS_WRITERS = new WeakMap<Logger, AccessWriter>();
@@ -142,7 +148,9 @@ export function writeAccessLine(logger: Logger, level: "info" | "warn" | "error"
     return;
   }
   let line = LINE_STARTS[level] + isoTimeCachedPerMillisecond() + (logger as unknown as Record<symbol, string>)[CHINDINGS];
-  if (writer.mixin) {
+  if (writer.mixinJson) {
+    line += writer.mixinJson();
+  } else if (writer.mixin) {
     const extra = writer.mixin();
     for (const key in extra) {
       if (key in fields) continue;

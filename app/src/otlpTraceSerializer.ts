@@ -7,21 +7,11 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
  * grpc one. It writes the same bytes as `@opentelemetry/otlp-transformer`'s `ProtobufTraceSerializer`
  * (the tests compare the two on every kind of span), in one pass instead of two (that serializer
  * first measures everything, then writes it) and without allocating for every trace and span id.
- * With every request traced the export runs once per request, on the event loop, so its cost is the
- * service's: see docs/service.md, "Tracing's share".
  */
 export function serializeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  const writer = new Writer(spans.length * 384 + 1024);
-  for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-    const resourceSpans = writer.startMessage(1, 2);
-    writeResource(writer, resource.attributes);
-    for (const scopeSpans of scopes.values()) {
-      writeScopeSpans(writer, 2, scopeSpans);
-    }
-    writer.optionalString(3, resource.schemaUrl);
-    writer.finishMessage(resourceSpans);
-  }
-  return writer.finish();
+  const batch = new EncodedSpanBatch(spans.length * 384 + 1024);
+  for (const span of spans) batch.add(span);
+  return batch.serialize();
 }
 
 // Wire types (protobuf encoding).
@@ -37,17 +27,65 @@ const FLAGS_IS_REMOTE = 0x200;
 type Resource = ReadableSpan["resource"];
 type Scope = ReadableSpan["instrumentationScope"];
 
-/** Spans grouped by resource, then by instrumentation scope, by identity and in the order first seen. */
-function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, Map<Scope, ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
-  for (const span of spans) {
-    let scopes = resources.get(span.resource);
-    if (scopes === undefined) resources.set(span.resource, (scopes = new Map()));
-    let group = scopes.get(span.instrumentationScope);
-    if (group === undefined) scopes.set(span.instrumentationScope, (group = []));
-    group.push(span);
+/**
+ * Spans encoded as they are added, grouped by resource, then by instrumentation scope (by identity,
+ * in the order first met, as the reference groups them), until {@link serialize} wraps them in one
+ * `ExportTraceServiceRequest`. Only the encoded bytes are kept, in buffers outside the JavaScript
+ * heap, so a span added here can be collected at once (see encodingSpanProcessor.ts for why that
+ * matters). The resource and the scope are written by {@link serialize}, so a resource whose
+ * attributes are still being detected when a span is added is read once they are known.
+ */
+export class EncodedSpanBatch {
+  readonly #groups = new Map<Resource, Map<Scope, Writer>>();
+  readonly #initialSize: number;
+  #length = 0;
+  #byteLength = 0;
+
+  /** @param initialSize the bytes first set aside for the spans of one resource and scope; grown as needed. */
+  constructor(initialSize = 16 * 1024) {
+    this.#initialSize = initialSize;
   }
-  return resources;
+
+  /** How many spans were added. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The bytes the spans added take, encoded. */
+  get byteLength(): number {
+    return this.#byteLength;
+  }
+
+  /** The resources of the spans added, in the order first met. */
+  resources(): IterableIterator<Resource> {
+    return this.#groups.keys();
+  }
+
+  add(span: ReadableSpan): void {
+    let scopes = this.#groups.get(span.resource);
+    if (scopes === undefined) this.#groups.set(span.resource, (scopes = new Map()));
+    let writer = scopes.get(span.instrumentationScope);
+    if (writer === undefined) scopes.set(span.instrumentationScope, (writer = new Writer(this.#initialSize)));
+    const before = writer.length;
+    writeSpan(writer, 2, span);
+    this.#byteLength += writer.length - before;
+    this.#length++;
+  }
+
+  /** The request: ResourceSpans (1 resource, 2 scope_spans, 3 schema_url) as field 1, for each resource. */
+  serialize(): Uint8Array {
+    const writer = new Writer(this.#byteLength + 1024);
+    for (const [resource, scopes] of this.#groups) {
+      const resourceSpans = writer.startMessage(1, varintSize(this.#byteLength + 512));
+      writeResource(writer, resource.attributes);
+      for (const [scope, spans] of scopes) {
+        writeScopeSpans(writer, 2, scope, spans.finish());
+      }
+      writer.optionalString(3, resource.schemaUrl);
+      writer.finishMessage(resourceSpans);
+    }
+    return writer.finish();
+  }
 }
 
 /** Resource: 1 attributes, 2 dropped_attributes_count. */
@@ -58,10 +96,9 @@ function writeResource(writer: Writer, attributes: Attributes | undefined): void
   writer.finishMessage(resource);
 }
 
-/** ScopeSpans: 1 scope, 2 spans, 3 schema_url. */
-function writeScopeSpans(writer: Writer, field: number, spans: readonly ReadableSpan[]): void {
-  const scopeSpans = writer.startMessage(field, 2);
-  const scope = spans[0]!.instrumentationScope;
+/** ScopeSpans: 1 scope, 2 spans (given encoded, each as field 2), 3 schema_url. */
+function writeScopeSpans(writer: Writer, field: number, scope: Scope, encodedSpans: Uint8Array): void {
+  const scopeSpans = writer.startMessage(field, varintSize(encodedSpans.length + 64));
   // InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count.
   const instrumentationScope = writer.startMessage(1, 1);
   writer.stringField(1, scope.name);
@@ -71,9 +108,7 @@ function writeScopeSpans(writer: Writer, field: number, spans: readonly Readable
   const scopeDropped = (scope as { droppedAttributesCount?: number }).droppedAttributesCount;
   if (scopeDropped) writer.varintField(4, scopeDropped);
   writer.finishMessage(instrumentationScope);
-  for (const span of spans) {
-    writeSpan(writer, 2, span);
-  }
+  writer.raw(encodedSpans);
   writer.optionalString(3, scope.schemaUrl);
   writer.finishMessage(scopeSpans);
 }
@@ -152,11 +187,29 @@ function writeAttributes(writer: Writer, attributes: Attributes, field: number):
 
 function writeKeyValue(writer: Writer, field: number, key: string, value: unknown): void {
   const keyValue = writer.startMessage(field, 1);
-  writer.stringField(1, key);
+  const encodedKey = encodedKeys.get(key);
+  if (encodedKey !== undefined) writer.raw(encodedKey);
+  else writeNewKey(writer, key);
   const anyValue = writer.startMessage(2, 1);
   writeAnyValue(writer, value);
   writer.finishMessage(anyValue);
   writer.finishMessage(keyValue);
+}
+
+/**
+ * Attribute keys as written (the key field's tag, length and UTF-8 bytes), by key: the same few keys
+ * come in every span, and copying their bytes costs less than encoding them again. Up to
+ * {@link ENCODED_KEYS_LIMIT} keys are remembered; past that (an application making up keys) the
+ * others are simply encoded each time.
+ */
+const encodedKeys = new Map<string, Uint8Array>();
+const ENCODED_KEYS_LIMIT = 256;
+
+function writeNewKey(writer: Writer, key: string): void {
+  const start = writer.length;
+  writer.stringField(1, key);
+  // A copy: `finish()` is a view of the writer's buffer, whose bytes move and are reused.
+  if (encodedKeys.size < ENCODED_KEYS_LIMIT) encodedKeys.set(key, Uint8Array.prototype.slice.call(writer.finish(), start));
 }
 
 const MIN_INT64 = -(2 ** 63);
@@ -219,8 +272,28 @@ class Writer {
     this.#buffer = Buffer.allocUnsafe(size);
   }
 
+  /** The bytes written so far. */
+  get length(): number {
+    return this.#pos;
+  }
+
   finish(): Uint8Array {
     return this.#buffer.subarray(0, this.#pos);
+  }
+
+  /** Bytes already encoded, as they are; copied one by one, which is quicker than `set` for a few. */
+  raw(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.#ensure(length);
+    if (length > 64) {
+      this.#buffer.set(bytes, this.#pos);
+      this.#pos += length;
+      return;
+    }
+    const buffer = this.#buffer;
+    let pos = this.#pos;
+    for (let i = 0; i < length; i++) buffer[pos++] = bytes[i]!;
+    this.#pos = pos;
   }
 
   #ensure(bytes: number): void {
@@ -369,7 +442,9 @@ class Writer {
     this.varint(length);
     this.#ensure(length);
     const buffer = this.#buffer;
-    for (let i = 0; i < hex.length; i += 2) buffer[this.#pos++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+    let pos = this.#pos;
+    for (let i = 0; i < hex.length; i += 2) buffer[pos++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
+    this.#pos = pos;
   }
 
   /** A string as UTF-8: copied as it is when it is ASCII (nearly always), encoded otherwise. */

@@ -28,7 +28,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
 
   const telemetryModule = config.telemetry.mode === "off" ? undefined : await import("./telemetry");
-  const logger = createLogger(config, { mixin: telemetryModule?.activeTraceIds });
+  const logger = createLogger(config, { ...telemetryModule?.traceIdsInLogs });
   exitOnFatalErrors(logger);
   try {
     await start(config, logger, telemetryModule);

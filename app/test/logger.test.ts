@@ -52,7 +52,7 @@ describe("createLogger", () => {
   });
 
   it("adds the mixin's fields (the active span's ids, with telemetry on) to every line", () => {
-    const { logger, lines } = capturingLogger(config, () => ({ trace_id: "t".repeat(32), span_id: "s".repeat(16) }));
+    const { logger, lines } = capturingLogger(config, { mixin: () => ({ trace_id: "t".repeat(32), span_id: "s".repeat(16) }) });
     logger.child({ request_id: "r" }).warn("careful");
     expect(lines[0]).toMatchObject({ trace_id: "t".repeat(32), span_id: "s".repeat(16), request_id: "r", level: "warn" });
   });
@@ -91,20 +91,23 @@ describe("writeAccessLine", () => {
     "/" + "x".repeat(5000),
   ];
 
-  function capture(options: { mixin?: () => Record<string, unknown>; level?: string } = {}) {
+  function capture(options: { mixin?: () => Record<string, unknown>; mixinJson?: () => string; level?: string } = {}) {
     const written: string[] = [];
     const logger = createLogger(options.level ? testConfig({ LOG_LEVEL: options.level }) : config, {
       mixin: options.mixin,
+      mixinJson: options.mixinJson,
       destination: { write: (line: string) => void written.push(line) },
     });
     return { logger, written };
   }
 
   it("writes exactly what pino writes for the same fields, apart from the time", () => {
-    for (const mixin of [undefined, () => ({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "89c8ce6ca3948849" })]) {
+    const ids = () => ({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "89c8ce6ca3948849" });
+    const idsJson = () => ',"trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"89c8ce6ca3948849"';
+    for (const mixins of [{}, { mixin: ids }, { mixin: ids, mixinJson: idsJson }]) {
       for (const level of ["info", "warn", "error"] as const) {
         for (const route of ["/info", undefined]) {
-          const { logger, written } = capture({ mixin });
+          const { logger, written } = capture(mixins);
           writeAccessLine(logger, level, { ...fields, route });
           logger[level]({ ...fields, route }, "request completed");
           const [fast, viaPino] = written.map((line) => line.replace(/"time":"[^"]+"/, '"time":"T"'));

@@ -3,11 +3,14 @@
 // other hyperthread); scripts/bench/instructionsPerRequest.sh gives a count the load cannot move.
 //
 //   node scripts/bench/cpuCost.mjs [--requests N] [--rounds N] [--connections N] [--path /info]
-//                                  [--target name=path/to/bootstrap.js]...
+//                                  [--target name=path/to/bootstrap.js]... [--traced name=path/to/bootstrap.js]...
 //
 // Targets: bare Hono (scripts/bench/servers/bareHono.mjs) and the built service (app/dist/bootstrap.js)
-// unless --target is given; `--target old=some/dist/bootstrap.js` compares another build. Prints, per
-// target, the median and minimum CPU µs per request over the rounds and their ratio to bare Hono.
+// unless --target or --traced is given; `--target old=some/dist/bootstrap.js` compares another build. A
+// --traced target runs with every request traced (OTEL_TRACES_SAMPLER=always_on) and exported over
+// OTLP http/protobuf to the benchmark's sink (sink.mjs), as the benchmark's service-otlp-http target.
+// Prints, per target, the median and minimum CPU µs per request over the rounds and their ratio to
+// the first target's.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,6 +19,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
+import { startSink } from "./sink.mjs";
+import { stopChild } from "./processes.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const autocannon = createRequire(join(REPO_ROOT, "package.json"))("autocannon");
@@ -29,12 +34,20 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     path: { type: "string", default: "/info" },
     target: { type: "string", multiple: true },
+    traced: { type: "string", multiple: true },
   },
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
-const targets = (values.target ?? [`bare-hono=${join(REPO_ROOT, "scripts/bench/servers/bareHono.mjs")}`, `service=${join(REPO_ROOT, "app/dist/bootstrap.js")}`])
-  .map((spec) => { const [name, file] = spec.split("="); return { name, file }; });
+const parseTarget = (traced) => (spec) => {
+  const [name, file] = spec.split("=");
+  if (!name || !file) throw new Error(`expected name=path/to/server.js, got "${spec}"`);
+  return { name, file, traced };
+};
+const targets = values.target === undefined && values.traced === undefined
+  ? [`bare-hono=${join(REPO_ROOT, "scripts/bench/servers/bareHono.mjs")}`, `service=${join(REPO_ROOT, "app/dist/bootstrap.js")}`].map(parseTarget(false))
+  : [...(values.target ?? []).map(parseTarget(false)), ...(values.traced ?? []).map(parseTarget(true))];
+const sink = targets.some((target) => target.traced) ? await startSink() : undefined;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -58,6 +71,13 @@ async function start(target) {
   const port = await freePort();
   const env = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) };
   for (const key of Object.keys(env)) if (key.startsWith("OTEL_")) delete env[key];
+  if (target.traced) {
+    Object.assign(env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.httpPort}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_TRACES_SAMPLER: "always_on",
+    });
+  }
   const child = spawn(process.execPath, [target.file], { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let attempt = 0; attempt < 300; attempt++) {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((response) => response.ok, () => false);
@@ -82,11 +102,16 @@ try {
   }
 } finally {
   for (const target of running) target.child.kill("SIGKILL");
+  if (sink !== undefined) {
+    const { spans, undecodable } = (await sink.counts())["http/protobuf"];
+    console.log(`OTLP sink: ${spans} spans received${undecodable ? `, ${undecodable} undecodable exports` : ""}`);
+    await stopChild(sink.handle);
+  }
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const base = running[0];
 console.log(`${requests} requests × ${rounds} rounds, ${values.connections} connections, GET ${values.path}; CPU µs per request (server process)`);
 for (const target of running) {
   const m = median(target.samples), min = Math.min(...target.samples);
-  console.log(`${target.name.padEnd(14)} median ${m.toFixed(1).padStart(6)}  min ${min.toFixed(1).padStart(6)}  ${base.name} ÷ this: median ${(median(base.samples) / m).toFixed(2)}  min ${(Math.min(...base.samples) / min).toFixed(2)}  [${target.samples.map((x) => x.toFixed(1)).join(", ")}]`);
+  console.log(`${target.name.padEnd(16)} median ${m.toFixed(1).padStart(6)}  min ${min.toFixed(1).padStart(6)}  ${base.name} ÷ this: median ${(median(base.samples) / m).toFixed(2)}  min ${(Math.min(...base.samples) / min).toFixed(2)}  [${target.samples.map((x) => x.toFixed(1)).join(", ")}]`);
 }

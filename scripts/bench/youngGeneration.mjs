@@ -4,12 +4,13 @@
 // bounded by --duration.
 //
 //   node scripts/bench/youngGeneration.mjs [--targets id,id...] [--target name=path/to/server.js]...
-//                                          [--duration S] [--warmup S] [--connections N] [--path /info]
+//                                          [--traced name=path/to/bootstrap.js]... [--duration S]
+//                                          [--warmup S] [--connections N] [--path /info]
 //
 // --targets takes the benchmark's Node target ids (raw-http, bare-hono, service, service-otlp-http,
 // service-otlp-grpc; default bare-hono,service), started as `npm run bench` starts them, the traced ones
 // exporting to the benchmark's local OTLP sink; --target adds any other server file, telemetry off (an
-// older build, say). Each runs with `node --trace-gc-nvp`, its stdout (access log and trace) in a
+// older build, say), and --traced another build of the service, traced as service-otlp-http is. Each runs with `node --trace-gc-nvp`, its stdout (access log and trace) in a
 // temporary file.
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
   options: {
     targets: { type: "string", default: "bare-hono,service" },
     target: { type: "string", multiple: true, default: [] },
+    traced: { type: "string", multiple: true, default: [] },
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
@@ -39,12 +41,15 @@ const targets = values.targets.split(",").filter(Boolean).map((id) => {
   if (target === undefined || target.id === "flask") throw new Error(`--targets: no Node target "${id}" (${known.filter((t) => t.id !== "flask").map((t) => t.id).join(", ")})`);
   return target;
 });
-const serviceSpec = known.find((target) => target.id === "service");
-for (const spec of values.target) {
+/** Another server file, started as the benchmark starts `like` (its environment, telemetry included). */
+function fileTarget(option, likeId, spec) {
   const [name, file] = spec.split("=");
-  if (!name || !file) throw new Error(`--target: expected name=path/to/server.js, got "${spec}"`);
-  targets.push({ id: name, label: name, command: (port) => ({ ...serviceSpec.command(port), args: [resolve(file)] }) });
+  if (!name || !file) throw new Error(`--${option}: expected name=path/to/server.js, got "${spec}"`);
+  const like = known.find((target) => target.id === likeId);
+  return { ...like, id: name, label: name, command: (port, sink) => ({ ...like.command(port, sink), args: [resolve(file)] }) };
 }
+for (const spec of values.target) targets.push(fileTarget("target", "service", spec));
+for (const spec of values.traced) targets.push(fileTarget("traced", "service-otlp-http", spec));
 
 /** The benchmark's own autocannon run: the same settings, request timeout included. */
 const load = (port, seconds) =>

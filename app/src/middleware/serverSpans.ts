@@ -1,9 +1,11 @@
 import {
   type Attributes,
   context,
+  type Context as OtelContext,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
+  type Span,
   SpanStatusCode,
   type TextMapGetter,
   trace,
@@ -24,10 +26,9 @@ import {
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from "@opentelemetry/semantic-conventions";
 import type { HttpBindings } from "@hono/node-server";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { HeaderNames } from "../headerNames";
 import { ProblemError } from "../problem";
-import { matchedRoute } from "./route";
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]);
 
@@ -69,59 +70,88 @@ const headerGetter: TextMapGetter<TracedHeaders> = {
   keys: (headers) => Object.keys(headers),
 };
 
+/** One request's SERVER span, as {@link ServerSpans.start} opened it. */
+export interface ServerSpan {
+  /** Calls `fn` inside the span's context: log lines written and outbound calls made there belong to the span. */
+  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R;
+  /** Ends the span once the answer is final: its status, and the route template that answered (none for a 404). */
+  end(c: Context, status: number, route: string | undefined): void;
+  /** Ends the span for something thrown that no handler answered. */
+  fail(error: unknown): void;
+}
+
+/** Opens the SERVER span of a request; `observe` (accessLog.ts) calls it around each route's handler. */
+export interface ServerSpans {
+  start(c: Context): ServerSpan;
+}
+
 /**
  * One SERVER span per request, written against @opentelemetry/api only (HTTP auto-instrumentation
  * costs about two thirds of the throughput). The caller's W3C `traceparent` becomes the parent; the span
- * carries the stable HTTP semantic-convention attributes, is named `METHOD /route/template` once the
- * route is known, and is marked as an error, with the exception recorded, for 5xx responses (4xx are
- * the client's fault, so not span errors, per the conventions). Probes never reach it: they are
- * routed first.
+ * carries the stable HTTP semantic-convention attributes (those a sampler may read given at the start,
+ * as the conventions require), is named `METHOD /route/template` once the route is known, and is
+ * marked as an error, with the exception recorded, for 5xx responses (4xx are the client's fault, so
+ * not span errors, per the conventions). Probes never reach it: they are routed first, and only the
+ * handlers `observe` wraps open spans. Opened by `observe` around the route's own handler rather than
+ * by an app-wide middleware, which would send every request through Hono's `compose()` and a chain of
+ * promises (docs/service.md, "Tracing at full speed").
  */
-export function serverSpans({ tracer }: { tracer: Tracer }): MiddlewareHandler {
-  return async function serverSpans(c, next) {
-    const headers = tracedHeaders(c);
-    const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
-    const rawMethod = c.req.method;
-    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : HTTP_REQUEST_METHOD_VALUE_OTHER;
+export function serverSpans({ tracer }: { tracer: Tracer }): ServerSpans {
+  return {
+    start(c) {
+      const headers = tracedHeaders(c);
+      const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+      const rawMethod = c.req.method;
+      const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : HTTP_REQUEST_METHOD_VALUE_OTHER;
 
-    const attributes: Attributes = {
-      [ATTR_HTTP_REQUEST_METHOD]: method,
-      [ATTR_URL_PATH]: c.req.path,
-      [ATTR_URL_SCHEME]: headers["x-forwarded-proto"] === "https" ? "https" : "http",
-    };
-    if (method !== rawMethod) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
-    // HTTP/1.1 requires Host; a Request built in code (tests, app.request) may only have its URL.
-    const host = headers.host ?? new URL(c.req.url).host;
-    if (host) {
-      const colon = host.lastIndexOf(":");
-      const hasPort = colon > host.lastIndexOf("]");
-      attributes[ATTR_SERVER_ADDRESS] = hasPort ? host.slice(0, colon) : host;
-      if (hasPort) attributes[ATTR_SERVER_PORT] = Number(host.slice(colon + 1));
-    }
-    const userAgent = headers["user-agent"];
-    if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
-    const forwardedFor = headers["x-forwarded-for"];
-    if (forwardedFor) attributes[ATTR_CLIENT_ADDRESS] = forwardedFor.split(",", 1)[0]!.trim();
+      const attributes: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: method,
+        [ATTR_URL_PATH]: c.req.path,
+        [ATTR_URL_SCHEME]: headers["x-forwarded-proto"] === "https" ? "https" : "http",
+      };
+      if (method !== rawMethod) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
+      // HTTP/1.1 requires Host; a Request built in code (tests, app.request) may only have its URL.
+      const host = headers.host ?? new URL(c.req.url).host;
+      if (host) {
+        const colon = host.lastIndexOf(":");
+        const hasPort = colon > host.lastIndexOf("]");
+        attributes[ATTR_SERVER_ADDRESS] = hasPort ? host.slice(0, colon) : host;
+        if (hasPort) attributes[ATTR_SERVER_PORT] = Number(host.slice(colon + 1));
+      }
+      const userAgent = headers["user-agent"];
+      if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+      const forwardedFor = headers["x-forwarded-for"];
+      if (forwardedFor) attributes[ATTR_CLIENT_ADDRESS] = forwardedFor.split(",", 1)[0]!.trim();
 
-    const spanName = method === HTTP_REQUEST_METHOD_VALUE_OTHER ? "HTTP" : method;
-    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes }, parent);
-    try {
-      await context.with(trace.setSpan(parent, span), next);
-    } catch (error) {
-      // Hono turns handler errors into responses before they get here; this is the last line of defence.
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      throw error;
-    }
+      const spanName = method === HTTP_REQUEST_METHOD_VALUE_OTHER ? "HTTP" : method;
+      const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes }, parent);
+      return new RequestSpan(span, spanName, trace.setSpan(parent, span));
+    },
+  };
+}
 
+class RequestSpan implements ServerSpan {
+  readonly #span: Span;
+  readonly #name: string;
+  readonly #context: OtelContext;
+
+  constructor(span: Span, name: string, spanContext: OtelContext) {
+    this.#span = span;
+    this.#name = name;
+    this.#context = spanContext;
+  }
+
+  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    return context.with(this.#context, fn, undefined, ...args);
+  }
+
+  end(c: Context, status: number, route: string | undefined): void {
+    const span = this.#span;
     if (span.isRecording()) {
-      const route = matchedRoute(c);
       if (route !== undefined) {
         span.setAttribute(ATTR_HTTP_ROUTE, route);
-        span.updateName(`${spanName} ${route}`);
+        span.updateName(`${this.#name} ${route}`);
       }
-      const status = c.res.status;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (status >= 500) {
         // A ProblemError is an answer chosen on purpose: its status is the error type. Anything else
@@ -133,5 +163,11 @@ export function serverSpans({ tracer }: { tracer: Tracer }): MiddlewareHandler {
       }
     }
     span.end();
-  };
+  }
+
+  fail(error: unknown): void {
+    this.#span.recordException(error instanceof Error ? error : String(error));
+    this.#span.setStatus({ code: SpanStatusCode.ERROR });
+    this.#span.end();
+  }
 }

@@ -7,7 +7,7 @@ import { clientSpans } from "../../src/clientSpans";
 import { Lifecycle } from "../../src/lifecycle";
 import { serverSpans } from "../../src/middleware/serverSpans";
 import { instrumentOutboundCalls } from "../../src/outbound";
-import { activeTraceIds } from "../../src/telemetry";
+import { activeTraceIds, activeTraceIdsJson, traceIdsInLogs } from "../../src/telemetry";
 import { capturingLogger, testConfig } from "../support/testApp";
 import { startUpstream, type Upstream } from "../support/upstream";
 
@@ -41,7 +41,7 @@ describe("serverSpans", () => {
 
   function tracedApp(env: Record<string, string> = {}) {
     const config = testConfig({ EXTERNAL_DEPENDENCY_URL: upstream.url, ...env });
-    const { logger, lines } = capturingLogger(config, activeTraceIds);
+    const { logger, lines } = capturingLogger(config, traceIdsInLogs);
     const lifecycle = new Lifecycle();
     lifecycle.markReady();
     return { app: createApp({ config, logger, lifecycle, serverSpans: serverSpans({ tracer }) }), lines };
@@ -143,6 +143,18 @@ describe("serverSpans", () => {
     for (const line of lines) {
       expect(line).toMatchObject({ trace_id: span!.spanContext().traceId, span_id: span!.spanContext().spanId });
     }
+  });
+
+  it("gives access lines the active span's ids as the JSON members the logger's mixin would write, and none outside a span", () => {
+    expect(activeTraceIdsJson()).toBe("");
+    const span = tracer.startSpan("GET /info");
+    context.with(trace.setSpan(context.active(), span), () => {
+      const members = Object.entries(activeTraceIds()).map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      expect(members).toHaveLength(2);
+      expect(activeTraceIdsJson()).toBe(members.join(""));
+      expect(activeTraceIdsJson()).toContain(span.spanContext().traceId);
+    });
+    span.end();
   });
 
   it("makes outbound calls CLIENT spans and sends their traceparent along", async () => {

@@ -2,15 +2,15 @@ import type { Hono } from "hono";
 import { createApp, type AppDependencies } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import { Lifecycle } from "../../src/lifecycle";
-import { createLogger } from "../../src/logger";
+import { createLogger, type LoggerOptions } from "../../src/logger";
 
 export type CapturedLine = Record<string, unknown> & { level: string; message: string };
 
 /** A logger writing parsed JSON lines into an array, with the production options. */
-export function capturingLogger(config: Config, mixin?: () => Record<string, unknown>) {
+export function capturingLogger(config: Config, mixins: Pick<LoggerOptions, "mixin" | "mixinJson"> = {}) {
   const lines: CapturedLine[] = [];
   const logger = createLogger(config, {
-    mixin,
+    ...mixins,
     destination: { write: (line: string) => void lines.push(JSON.parse(line) as CapturedLine) },
   });
   return { logger, lines };
