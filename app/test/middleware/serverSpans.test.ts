@@ -1,11 +1,11 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Context, context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createApp } from "../../src/app";
 import { clientSpans } from "../../src/clientSpans";
 import { Lifecycle } from "../../src/lifecycle";
-import { serverSpans } from "../../src/middleware/serverSpans";
+import { LinkedContext, serverSpans } from "../../src/middleware/serverSpans";
 import { instrumentOutboundCalls } from "../../src/outbound";
 import { activeTraceIds, activeTraceIdsJson, traceIdsInLogs } from "../../src/telemetry";
 import { capturingLogger, testConfig } from "../support/testApp";
@@ -172,5 +172,47 @@ describe("serverSpans", () => {
     });
     const traceparent = upstream.received.at(-1)!.headers.traceparent;
     expect(traceparent).toBe(`00-${server.spanContext().traceId}-${client.spanContext().spanId}-01`);
+  });
+});
+
+describe("LinkedContext", () => {
+  const [a, b] = [createContextKey("a"), createContextKey("b")];
+
+  it("answers every sequence of sets and deletes as the API's own context does", () => {
+    const steps: ((context: Context) => Context)[] = [
+      (c) => c.setValue(a, 1),
+      (c) => c.setValue(b, "two"),
+      (c) => c.setValue(a, 3),
+      (c) => c.deleteValue(a),
+      (c) => c.deleteValue(b),
+      (c) => c.setValue(b, undefined),
+      (c) => c.setValue(a, null),
+    ];
+    let ours = LinkedContext.ROOT;
+    let theirs = ROOT_CONTEXT;
+    const history: [Context, Context][] = [[ours, theirs]];
+    for (const step of steps) {
+      ours = step(ours);
+      theirs = step(theirs);
+      history.push([ours, theirs]);
+    }
+    // Every context in the chain still answers as it did when it was made: nothing is changed in place.
+    for (const [mine, reference] of history) {
+      expect([mine.getValue(a), mine.getValue(b)]).toEqual([reference.getValue(a), reference.getValue(b)]);
+    }
+  });
+
+  it("carries the span through trace.setSpan and the caller's span context through the W3C propagator", () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const parent = propagation.extract(LinkedContext.ROOT, { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, {
+      get: (carrier, key) => carrier[key as keyof typeof carrier],
+      keys: (carrier) => Object.keys(carrier),
+    });
+    expect(trace.getSpanContext(parent)).toMatchObject({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", isRemote: true });
+    const span = trace.wrapSpanContext({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7", traceFlags: 1 });
+    const withSpan = trace.setSpan(parent, span);
+    expect(trace.getSpan(withSpan)).toBe(span);
+    expect(trace.getSpanContext(parent)?.spanId).toBe("b7ad6b7169203331");
+    propagation.disable();
   });
 });
