@@ -9,6 +9,7 @@
 //
 // Build the service first (cd app && npx tsc -p tsconfig.build.json); npm run bench does it.
 import { spawnSync } from "node:child_process";
+import { setImmediate } from "node:timers";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
