@@ -85,6 +85,7 @@ try {
       console.log(
         `${target.label.padEnd(30)} ${String(result.requests).padStart(7)} requests  scavenges ${String(gc.scavenges).padStart(4)}` +
           `  mark-compacts ${gc.markCompacts}  survived per scavenge ${((gc.meanSurvivedBytes ?? 0) / 1000).toFixed(1)} kB` +
+          `  promoted ${mb(gc.promotedBytes)} MB` +
           `  young generation ${gc.capacities.map(mb).join(" → ")} MB  RSS idle ${mb(rssIdle)} MB, after ${mb(rssAfter)} MB`,
       );
     } finally {

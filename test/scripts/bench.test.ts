@@ -30,25 +30,31 @@ describe("reading /proc", () => {
 });
 
 describe("reading V8's GC trace", () => {
-  const scavenge = (survived: number, capacity: number) =>
-    `[1:0x1:0]   2342 ms: pause=0.5 mutator=24.7 gc=s reduce_memory=0 scavenge=0.42 allocated=4102720 promoted=2832 new_space_survived=${survived} nodes_died_in_new=0 new_space_capacity=${capacity} old_gen_allocation_limit=17648368`;
+  const scavenge = (survived: number, capacity: number, promoted = 2832) =>
+    `[1:0x1:0]   2342 ms: pause=0.5 mutator=24.7 gc=s reduce_memory=0 scavenge=0.42 allocated=4102720 promoted=${promoted} new_space_survived=${survived} nodes_died_in_new=0 new_space_capacity=${capacity} old_gen_allocation_limit=17648368`;
   const markCompact = "[1:0x1:0]   3731 ms: pause=2.9 mutator=11.5 gc=mc reduce_memory=0 time_to_safepoint=0.00 heap.prologue=0.00";
 
-  it("counts minor and full collections, averages what each minor one found alive and lists the young generation's sizes in order", () => {
+  it("counts minor and full collections, averages what each minor one found alive, adds what they promoted and lists the young generation's sizes in order", () => {
     const trace = [
-      '{"level":"info","message":"request completed","path":"/gc=s "}',
-      scavenge(4000, 1048576),
-      scavenge(6000, 2097152),
+      '{"level":"info","message":"request completed","path":"/gc=s promoted=999"}',
+      scavenge(4000, 1048576, 100),
+      scavenge(6000, 2097152, 200),
       markCompact,
-      scavenge(8000, 2097152),
-      scavenge(2000, 4194304),
+      scavenge(8000, 2097152, 300),
+      scavenge(2000, 4194304, 400),
       "",
     ];
-    expect(summarizeGcTrace(trace)).toEqual({ scavenges: 4, markCompacts: 1, meanSurvivedBytes: 5000, capacities: [1048576, 2097152, 4194304] });
+    expect(summarizeGcTrace(trace)).toEqual({
+      scavenges: 4,
+      markCompacts: 1,
+      meanSurvivedBytes: 5000,
+      promotedBytes: 1000,
+      capacities: [1048576, 2097152, 4194304],
+    });
   });
 
   it("has no mean when nothing was collected", () => {
-    expect(summarizeGcTrace(["service ready", ""])).toEqual({ scavenges: 0, markCompacts: 0, meanSurvivedBytes: undefined, capacities: [] });
+    expect(summarizeGcTrace(["service ready", ""])).toEqual({ scavenges: 0, markCompacts: 0, meanSurvivedBytes: undefined, promotedBytes: 0, capacities: [] });
   });
 });
 
