@@ -110,7 +110,7 @@ const spanIds = new RandomHexIds(8, { adjust: notAllZero(8) });
 
 /**
  * A random (version 4) UUID in its canonical lower-case text form, as `crypto.randomUUID()` returns:
- * 122 bits from Node's CSPRNG (`randomFillSync`). About 90 ns per id.
+ * 122 bits from Node's CSPRNG (`randomFillSync`). About 90–120 ns per id (docs/service.md has the command).
  */
 export function randomUuid(): string {
   return uuids.next();
