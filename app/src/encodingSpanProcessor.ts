@@ -1,7 +1,15 @@
-import { type Context, context, diag, TraceFlags } from "@opentelemetry/api";
+import { type Context, context, diag, ROOT_CONTEXT, TraceFlags } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode, globalErrorHandler, suppressTracing } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { EncodedSpanBatch } from "./otlpTraceSerializer";
+
+/**
+ * The context exports run in: tracing suppressed, so that the export is not traced itself, and nothing
+ * of the request whose span happened to fill the batch. Started from that request's context, as the
+ * SDK's processor starts them, every timer, promise and socket callback of the export would keep the
+ * request's context, and so its span, alive until the export is over.
+ */
+const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
 
 /** What sends an {@link EncodedSpanBatch}: the OTLP exporters telemetry.ts builds. */
 export interface EncodedBatchExporter {
@@ -31,7 +39,8 @@ export interface EncodingSpanProcessorOptions {
  * `scheduledDelayMillis` after the first span of a batch that did not fill; one export at a time;
  * spans that would make more than `maxQueueSize` wait are dropped, and counted in a warning;
  * `forceFlush` and `shutdown` export everything still waiting; each export fails after
- * `exportTimeoutMillis`; exports run with tracing suppressed, so that they are not traced themselves;
+ * `exportTimeoutMillis`; exports run with tracing suppressed, so that they are not traced themselves
+ * (in a context of their own, {@link EXPORT_CONTEXT});
  * a resource with attributes still being detected is waited for before its batch is exported.
  */
 export class EncodingSpanProcessor implements SpanProcessor {
@@ -108,12 +117,14 @@ export class EncodingSpanProcessor implements SpanProcessor {
     const batch = this.#take();
     if (batch === undefined) return;
     this.#exporting = true;
-    this.#export(batch)
-      .catch((error: unknown) => globalErrorHandler(error as Error))
-      .finally(() => {
-        this.#exporting = false;
-        this.#schedule();
-      });
+    context.with(EXPORT_CONTEXT, () =>
+      this.#export(batch)
+        .catch((error: unknown) => globalErrorHandler(error as Error))
+        .finally(() => {
+          this.#exporting = false;
+          this.#schedule();
+        }),
+    );
   }
 
   /** The oldest waiting batch, full or not, which then no longer counts as waiting. */
@@ -130,7 +141,9 @@ export class EncodingSpanProcessor implements SpanProcessor {
 
   #exportAll(): Promise<void> {
     const exports: Promise<void>[] = [];
-    for (let batch = this.#take(); batch !== undefined; batch = this.#take()) exports.push(this.#export(batch));
+    for (let batch = this.#take(); batch !== undefined; batch = this.#take()) {
+      exports.push(context.with(EXPORT_CONTEXT, () => this.#export(batch)));
+    }
     return Promise.all(exports).then(() => undefined);
   }
 
@@ -139,13 +152,11 @@ export class EncodingSpanProcessor implements SpanProcessor {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("Timeout")), this.#exportTimeoutMillis);
       const send = (): void =>
-        context.with(suppressTracing(context.active()), () =>
-          this.#exporter.export(batch, (result) => {
-            clearTimeout(timer);
-            if (result.code === ExportResultCode.SUCCESS) resolve();
-            else reject(result.error ?? new Error("EncodingSpanProcessor: span export failed"));
-          }),
-        );
+        this.#exporter.export(batch, (result) => {
+          clearTimeout(timer);
+          if (result.code === ExportResultCode.SUCCESS) resolve();
+          else reject(result.error ?? new Error("EncodingSpanProcessor: span export failed"));
+        });
       const pending = [...batch.resources()].filter((resource) => resource.asyncAttributesPending);
       if (pending.length === 0) {
         send();

@@ -1,4 +1,4 @@
-import { context, type DiagLogger, DiagLogLevel, diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
+import { context, type DiagLogger, type Span, DiagLogLevel, diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { type ExportResult, ExportResultCode, isTracingSuppressed, loggingErrorHandler, setGlobalErrorHandler, TraceState } from "@opentelemetry/core";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -28,6 +28,8 @@ import type { EncodedSpanBatch } from "../src/otlpTraceSerializer";
 interface ExportCall {
   readonly batch: EncodedSpanBatch;
   readonly tracingSuppressed: boolean;
+  /** The span active in the context the exporter was called in. */
+  readonly activeSpan: Span | undefined;
   answered: boolean;
   answer(result: ExportResult): void;
 }
@@ -42,6 +44,7 @@ class FakeExporter implements EncodedBatchExporter {
     const call: ExportCall = {
       batch,
       tracingSuppressed: isTracingSuppressed(context.active()),
+      activeSpan: trace.getSpan(context.active()),
       answered: false,
       answer(result) {
         call.answered = true;
@@ -736,6 +739,18 @@ describe("EncodingSpanProcessor", () => {
       expect(exporter.sizes).toEqual([2, 1, 1, 1]);
       expect(exporter.calls.map((call) => call.tracingSuppressed)).toEqual([true, true, true, true]);
       expect(isTracingSuppressed(context.active())).toBe(false);
+    });
+
+    it("exports in a context of its own, which keeps nothing of the span active when the batch filled", () => {
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      const { exporter, tracer, endSpans } = setup({ maxExportBatchSize: 2 });
+      tracer.startActiveSpan("request", (request) => {
+        endSpans(2); // fills the batch inside the request's context
+        request.end();
+      });
+      expect(exporter.calls).toHaveLength(1);
+      expect(exporter.calls[0]!.tracingSuppressed).toBe(true);
+      expect(exporter.calls[0]!.activeSpan).toBeUndefined();
     });
   });
 
