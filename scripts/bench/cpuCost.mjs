@@ -13,16 +13,14 @@
 // the first target's.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startSink } from "./sink.mjs";
-import { stopChild } from "./processes.mjs";
+import { freePort, stopChild } from "./processes.mjs";
+import { describeTargets, fileTarget, REPO_ROOT } from "./targets.mjs";
 
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const autocannon = createRequire(join(REPO_ROOT, "package.json"))("autocannon");
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -39,21 +37,15 @@ const { values } = parseArgs({
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
-const parseTarget = (traced) => (spec) => {
-  const [name, file] = spec.split("=");
-  if (!name || !file) throw new Error(`expected name=path/to/server.js, got "${spec}"`);
-  return { name, file, traced };
-};
+// Every target is started as `npm run bench` starts it (targets.mjs): the same environment, and for a
+// traced one the same exporter settings and local sink.
 const targets = values.target === undefined && values.traced === undefined
-  ? [`bare-hono=${join(REPO_ROOT, "scripts/bench/servers/bareHono.mjs")}`, `service=${join(REPO_ROOT, "app/dist/bootstrap.js")}`].map(parseTarget(false))
-  : [...(values.target ?? []).map(parseTarget(false)), ...(values.traced ?? []).map(parseTarget(true))];
-const sink = targets.some((target) => target.traced) ? await startSink() : undefined;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => { const { port } = server.address(); server.close(() => resolve(port)); });
-  });
-}
+  ? describeTargets().filter((target) => target.id === "bare-hono" || target.id === "service")
+  : [
+      ...(values.target ?? []).map((spec) => fileTarget("target", "service", spec)),
+      ...(values.traced ?? []).map((spec) => fileTarget("traced", "service-otlp-http", spec)),
+    ];
+const sink = targets.some((target) => target.otlpProtocol) ? await startSink() : undefined;
 
 function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -69,16 +61,8 @@ function load(port, amount) {
 
 async function start(target) {
   const port = await freePort();
-  const env = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) };
-  for (const key of Object.keys(env)) if (key.startsWith("OTEL_")) delete env[key];
-  if (target.traced) {
-    Object.assign(env, {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.httpPort}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-      OTEL_TRACES_SAMPLER: "always_on",
-    });
-  }
-  const child = spawn(process.execPath, [target.file], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const { command, args, env, cwd } = target.command(port, sink);
+  const child = spawn(command, args, { env, cwd, stdio: ["ignore", "ignore", "inherit"] });
   for (let attempt = 0; attempt < 300; attempt++) {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((response) => response.ok, () => false);
     if (ready) break;
@@ -96,7 +80,7 @@ try {
       const before = cpuTicks(target.child.pid);
       const result = await load(target.port, requests);
       const ticks = cpuTicks(target.child.pid) - before;
-      if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+      if (result.errors || result.non2xx) throw new Error(`${target.id}: ${result.errors} errors, ${result.non2xx} non-2xx`);
       target.samples.push((ticks / CLOCK_TICKS_PER_SECOND) * 1e6 / result.requests.total);
     }
   }
@@ -113,5 +97,5 @@ const base = running[0];
 console.log(`${requests} requests × ${rounds} rounds, ${values.connections} connections, GET ${values.path}; CPU µs per request (server process)`);
 for (const target of running) {
   const m = median(target.samples), min = Math.min(...target.samples);
-  console.log(`${target.name.padEnd(16)} median ${m.toFixed(1).padStart(6)}  min ${min.toFixed(1).padStart(6)}  ${base.name} ÷ this: median ${(median(base.samples) / m).toFixed(2)}  min ${(Math.min(...base.samples) / min).toFixed(2)}  [${target.samples.map((x) => x.toFixed(1)).join(", ")}]`);
+  console.log(`${target.id.padEnd(16)} median ${m.toFixed(1).padStart(6)}  min ${min.toFixed(1).padStart(6)}  ${base.id} ÷ this: median ${(median(base.samples) / m).toFixed(2)}  min ${(Math.min(...base.samples) / min).toFixed(2)}  [${target.samples.map((x) => x.toFixed(1)).join(", ")}]`);
 }

@@ -96,6 +96,18 @@ export function describeTargets() {
   ];
 }
 
+/**
+ * Another server file, `spec` being "name=path/to/server.js", started as the benchmark starts its
+ * target `likeId` (environment and telemetry included): an older build, say, next to the current one.
+ * `option` names the command-line option a malformed spec came from.
+ */
+export function fileTarget(option, likeId, spec) {
+  const [name, file] = spec.split("=");
+  if (!name || !file) throw new Error(`--${option}: expected name=path/to/server.js, got "${spec}"`);
+  const like = describeTargets().find((target) => target.id === likeId);
+  return { ...like, id: name, label: name, command: (port, sink) => ({ ...like.command(port, sink), args: [resolve(file)] }) };
+}
+
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -15,13 +15,13 @@
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { summarizeGcTrace } from "./gcTrace.ts";
 import { runLoad } from "./load.mjs";
 import { freePort, rssBytes, startChild, stopChild, waitFor200 } from "./processes.mjs";
 import { startSink } from "./sink.mjs";
-import { describeTargets } from "./targets.mjs";
+import { describeTargets, fileTarget } from "./targets.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -41,13 +41,6 @@ const targets = values.targets.split(",").filter(Boolean).map((id) => {
   if (target === undefined || target.id === "flask") throw new Error(`--targets: no Node target "${id}" (${known.filter((t) => t.id !== "flask").map((t) => t.id).join(", ")})`);
   return target;
 });
-/** Another server file, started as the benchmark starts `like` (its environment, telemetry included). */
-function fileTarget(option, likeId, spec) {
-  const [name, file] = spec.split("=");
-  if (!name || !file) throw new Error(`--${option}: expected name=path/to/server.js, got "${spec}"`);
-  const like = known.find((target) => target.id === likeId);
-  return { ...like, id: name, label: name, command: (port, sink) => ({ ...like.command(port, sink), args: [resolve(file)] }) };
-}
 for (const spec of values.target) targets.push(fileTarget("target", "service", spec));
 for (const spec of values.traced) targets.push(fileTarget("traced", "service-otlp-http", spec));
 
