@@ -108,7 +108,8 @@ export class EncodingSpanProcessor implements SpanProcessor {
     if (this.#full.length > 0) {
       this.#exportNext();
     } else if (this.#filling !== undefined && this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#exportNext(), this.#scheduledDelayMillis);
+      // Started from a span's end, the timer would otherwise keep that request's context until it fires.
+      this.#timer = context.with(EXPORT_CONTEXT, () => setTimeout(() => this.#exportNext(), this.#scheduledDelayMillis));
       this.#timer.unref();
     }
   }
