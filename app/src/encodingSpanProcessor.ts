@@ -58,7 +58,11 @@ export class EncodingSpanProcessor implements SpanProcessor {
   #exporting = false;
   #timer: NodeJS.Timeout | undefined;
   #shutdown: Promise<void> | undefined;
-  /** The bytes the last full batch's spans took: a new batch sets that much aside at once. */
+  /**
+   * The bytes a new batch sets aside at once: what the last full batch's spans took and an eighth
+   * more, so that a batch a little larger than the last does not have to grow (copying every span
+   * encoded so far) near its end.
+   */
   #batchBytes = 16 * 1024;
 
   constructor(options: EncodingSpanProcessorOptions) {
@@ -149,7 +153,7 @@ export class EncodingSpanProcessor implements SpanProcessor {
   }
 
   #export(batch: EncodedSpanBatch): Promise<void> {
-    if (batch.length === this.#maxExportBatchSize) this.#batchBytes = batch.byteLength;
+    if (batch.length === this.#maxExportBatchSize) this.#batchBytes = batch.byteLength + (batch.byteLength >>> 3);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("Timeout")), this.#exportTimeoutMillis);
       const send = (): void =>

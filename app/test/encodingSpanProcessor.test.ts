@@ -344,6 +344,24 @@ describe("EncodingSpanProcessor", () => {
       expectBatchOf(exporter.call(0), ended());
     });
 
+    it("sets aside for a new batch what the last full batch took and more, so a slightly larger batch is encoded without growing its buffer", async () => {
+      const { exporter, endSpans, ended } = setup({ maxExportBatchSize: 10 });
+      endSpans(10);
+      expect(exporter.sizes).toEqual([10]);
+      exporter.succeed(0);
+      await tick();
+      // span-10 … span-19 take a byte more each than span-0 … span-9 (a longer name).
+      const allocations = jest.spyOn(Buffer, "allocUnsafe");
+      try {
+        endSpans(10);
+        expect(allocations).toHaveBeenCalledTimes(1);
+      } finally {
+        allocations.mockRestore();
+      }
+      expect(exporter.call(1).batch.byteLength).toBeGreaterThan(exporter.call(0).batch.byteLength);
+      expectBatchesOf(exporter, ended(), 10);
+    });
+
     it("exports a batch that never fills scheduledDelayMillis after its first span ended, and not before", async () => {
       const { exporter, endSpans, ended } = setup({ maxExportBatchSize: 10, scheduledDelayMillis: 1_000 });
       exporter.autoAnswer = SUCCESS;
