@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { summarizeGcTrace } from "../../scripts/bench/gcTrace";
 import { DEFAULT_OPTIONS, parseBenchArgs } from "../../scripts/bench/options";
 import { countSpans, grpcMessages } from "../../scripts/bench/otlpSpans";
@@ -127,6 +129,49 @@ describe("counting spans in OTLP exports", () => {
     expect(() => grpcMessages(Uint8Array.from([1, 0, 0, 0, 0]))).toThrow("compressed");
     expect(() => grpcMessages(Uint8Array.from([0, 0, 0, 0, 9, 1]))).toThrow("truncated");
   });
+
+  it("are printed by the sink for shell scripts when it is stopped, after the ports it printed at start", async () => {
+    const sink = spawn(process.execPath, [join(__dirname, "../../scripts/bench/sinkProcess.mjs")], { stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    let stderr = "";
+    sink.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const nextLine = (timeoutMs: number) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no line from the sink within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+        const read = (): void => {
+          const line = lines.shift();
+          if (line === undefined) return void sink.stdout.once("data", read);
+          clearTimeout(timer);
+          resolve(line);
+        };
+        read();
+      });
+    let pending = "";
+    sink.stdout.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      const complete = pending.split("\n");
+      pending = complete.pop() ?? "";
+      lines.push(...complete);
+    });
+    const exited = new Promise<number | null>((resolve) => sink.once("exit", resolve));
+    try {
+      const [httpPort, grpcPort] = (await nextLine(15_000)).split(" ").map(Number);
+      expect(grpcPort).toBeGreaterThan(0);
+      const response = await fetch(`http://127.0.0.1:${httpPort}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/x-protobuf" },
+        body: request,
+      });
+      expect(response.status).toBe(200);
+      sink.kill("SIGTERM");
+      const counts = JSON.parse(await nextLine(15_000));
+      expect(counts["http/protobuf"]).toEqual({ exportRequests: 1, spans: 9, undecodable: 0 });
+      expect(counts.grpc).toEqual({ exportRequests: 0, spans: 0, undecodable: 0 });
+      expect(await exited).toBe(0);
+    } finally {
+      sink.kill("SIGKILL");
+    }
+  }, 40_000);
 });
 
 describe("command-line options", () => {
