@@ -12,10 +12,16 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  const counts = await sink.counts();
-  process.stdout.write(`${JSON.stringify(counts)}\n`);
-  await stopChild(sink.handle);
-  process.exit(0);
+  try {
+    const counts = await sink.counts();
+    process.stdout.write(`${JSON.stringify(counts)}\n`);
+    await stopChild(sink.handle);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`OTLP sink gave no counts: ${error.message}\n`);
+    await stopChild(sink.handle);
+    process.exit(1);
+  }
 }
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
