@@ -12,16 +12,15 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  let exitCode = 0;
   try {
-    const counts = await sink.counts();
-    process.stdout.write(`${JSON.stringify(counts)}\n`);
-    await stopChild(sink.handle);
-    process.exit(0);
+    process.stdout.write(`${JSON.stringify(await sink.counts())}\n`);
   } catch (error) {
     process.stderr.write(`OTLP sink gave no counts: ${error.message}\n`);
-    await stopChild(sink.handle);
-    process.exit(1);
+    exitCode = 1;
   }
+  await stopChild(sink.handle);
+  process.exit(exitCode);
 }
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

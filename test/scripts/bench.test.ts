@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { summarizeGcTrace } from "../../scripts/bench/gcTrace";
 import { DEFAULT_OPTIONS, parseBenchArgs } from "../../scripts/bench/options";
 import { countSpans, grpcMessages } from "../../scripts/bench/otlpSpans";
@@ -132,27 +133,22 @@ describe("counting spans in OTLP exports", () => {
 
   it("are printed by the sink for shell scripts when it is stopped, after the ports it printed at start", async () => {
     const sink = spawn(process.execPath, [join(__dirname, "../../scripts/bench/sinkProcess.mjs")], { stdio: ["ignore", "pipe", "pipe"] });
-    const lines: string[] = [];
     let stderr = "";
     sink.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const nextLine = (timeoutMs: number) =>
-      new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line from the sink within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-        const read = (): void => {
-          const line = lines.shift();
-          if (line === undefined) return void sink.stdout.once("data", read);
-          clearTimeout(timer);
-          resolve(line);
-        };
-        read();
+    const lines = createInterface({ input: sink.stdout })[Symbol.asyncIterator]();
+    const nextLine = async (timeoutMs: number): Promise<string> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no line from the sink within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
       });
-    let pending = "";
-    sink.stdout.on("data", (chunk: Buffer) => {
-      pending += chunk.toString();
-      const complete = pending.split("\n");
-      pending = complete.pop() ?? "";
-      lines.push(...complete);
-    });
+      try {
+        const { value, done } = await Promise.race([lines.next(), timeout]);
+        if (done) throw new Error(`the sink's output ended: ${stderr}`);
+        return value;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const exited = new Promise<number | null>((resolve) => sink.once("exit", resolve));
     try {
       const [httpPort, grpcPort] = (await nextLine(15_000)).split(" ").map(Number);
