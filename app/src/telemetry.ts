@@ -95,13 +95,16 @@ export function activeTraceIdsJson(): string {
 /** The logger options that put the active span's ids on every line (see createLogger). */
 export const traceIdsInLogs = { mixin: activeTraceIds, mixinJson: activeTraceIdsJson } as const;
 
+const GRPC_EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
 /**
  * The OTLP exporter for the configured protocol; only its transport is loaded. They are the OTLP
  * exporters `@opentelemetry/exporter-trace-otlp-proto` and `-grpc` build, put together from the same
  * public parts (endpoint, headers, TLS, compression, timeout and retries from `OTEL_EXPORTER_OTLP_*`
  * as those read them), with one difference: what they send is a batch of spans already encoded as
  * they ended ({@link EncodingSpanProcessor}), in the same bytes as the reference serializer writes
- * (docs/service.md, "Tracing's share" and "Tracing at full speed").
+ * (docs/service.md, "Tracing's share" and "Tracing at full speed"); and a second one over gRPC: to a
+ * cleartext endpoint, the call goes through {@link GrpcExportTransport} rather than `@grpc/grpc-js`.
  */
 async function createExporter({ mode }: TelemetryConfig): Promise<EncodedBatchExporter> {
   const [{ OTLPExporterBase }, { ProtobufTraceSerializer }] = await Promise.all([
@@ -116,14 +119,31 @@ async function createExporter({ mode }: TelemetryConfig): Promise<EncodedBatchEx
   const metricsHelper = { name: "span" as const, countItems: (batch: EncodedSpanBatch) => batch.length };
   if (mode === "otlp-grpc") {
     const grpc = await import("@opentelemetry/otlp-grpc-exporter-base");
+    const options = grpc.convertLegacyOtlpGrpcOptions({}, "TRACES");
+    if (!(options.credentials() as { _isSecure?: () => boolean })._isSecure?.()) {
+      // A cleartext endpoint: the same call over node:http2 (GrpcExportTransport says why).
+      const [{ createOtlpNetworkExportDelegate }, { GrpcExportTransport }] = await Promise.all([
+        import("@opentelemetry/otlp-exporter-base"),
+        import("./grpcExportTransport"),
+      ]);
+      const transport = new GrpcExportTransport({
+        authority: options.url,
+        path: GRPC_EXPORT_PATH,
+        headers: () => options.metadata().toHttp2Headers(),
+        compression: options.compression,
+        userAgent: options.userAgent,
+      });
+      const metrics = grpc.createOtlpGrpcExporterMetrics("otlp_grpc_span_exporter", metricsHelper, options.url, undefined);
+      return new OTLPExporterBase(createOtlpNetworkExportDelegate(options, serializer, metrics, transport));
+    }
     const delegate = grpc.createOtlpGrpcExportDelegate(
-      grpc.convertLegacyOtlpGrpcOptions({}, "TRACES"),
+      options,
       serializer,
       "otlp_grpc_span_exporter",
       metricsHelper,
       undefined,
       "TraceExportService",
-      "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+      GRPC_EXPORT_PATH,
     );
     return new OTLPExporterBase(delegate);
   }
