@@ -77,11 +77,11 @@ function exporterUserAgent(extra: string | undefined): string {
  * reference transport does through `@grpc/grpc-js`, which telemetry.ts still uses for TLS endpoints:
  * the same headers, deadline, compression and result (a failed call is reported, not retried).
  *
- * Why not grpc-js here: a finished call's HTTP/2 stream stays reachable until a full collection
- * (its native handle holds it), and with it every listener grpc-js put on it and the whole call behind
- * them. Under load, that is about 10 kB per export surviving two minor collections, which grows the
- * young generation, promotes, and starts a full collection every second or so (docs/service.md,
- * "What the gRPC path costs"). This transport takes its listeners off the stream once it is closed.
+ * Why not grpc-js here: a finished call's HTTP/2 stream stays reachable until a full collection, and
+ * with it every listener grpc-js put on it and the whole call behind them. Under load, each minor
+ * collection then promotes several kilobytes of them, the young generation grows, and a full
+ * collection starts every second or so (docs/service.md, "what the gRPC path costs"). This transport
+ * takes its listeners off the stream once it has closed.
  */
 export class GrpcExportTransport implements IExporterTransport {
   readonly #options: GrpcExportTransportOptions;

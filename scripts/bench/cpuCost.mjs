@@ -4,11 +4,13 @@
 //
 //   node scripts/bench/cpuCost.mjs [--requests N] [--rounds N] [--connections N] [--path /info]
 //                                  [--target name=path/to/bootstrap.js]... [--traced name=path/to/bootstrap.js]...
+//                                  [--traced-grpc name=path/to/bootstrap.js]...
 //
 // Targets: bare Hono (scripts/bench/servers/bareHono.mjs) and the built service (app/dist/bootstrap.js)
 // unless --target or --traced is given; `--target old=some/dist/bootstrap.js` compares another build. A
 // --traced target runs with every request traced (OTEL_TRACES_SAMPLER=always_on) and exported over
-// OTLP http/protobuf to the benchmark's sink (sink.mjs), as the benchmark's service-otlp-http target.
+// OTLP http/protobuf to the benchmark's sink (sink.mjs), as the benchmark's service-otlp-http target;
+// a --traced-grpc one the same over OTLP gRPC, as service-otlp-grpc.
 // Prints, per target, the median and minimum CPU µs per request over the rounds and their ratio to
 // the first target's.
 import { spawn } from "node:child_process";
@@ -33,17 +35,19 @@ const { values } = parseArgs({
     path: { type: "string", default: "/info" },
     target: { type: "string", multiple: true },
     traced: { type: "string", multiple: true },
+    "traced-grpc": { type: "string", multiple: true },
   },
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 // Every target is started as `npm run bench` starts it (targets.mjs): the same environment, and for a
 // traced one the same exporter settings and local sink.
-const targets = values.target === undefined && values.traced === undefined
+const targets = values.target === undefined && values.traced === undefined && values["traced-grpc"] === undefined
   ? describeTargets().filter((target) => target.id === "bare-hono" || target.id === "service")
   : [
       ...(values.target ?? []).map((spec) => fileTarget("target", "service", spec)),
       ...(values.traced ?? []).map((spec) => fileTarget("traced", "service-otlp-http", spec)),
+      ...(values["traced-grpc"] ?? []).map((spec) => fileTarget("traced-grpc", "service-otlp-grpc", spec)),
     ];
 const sink = targets.some((target) => target.otlpProtocol) ? await startSink() : undefined;
 

@@ -4,14 +4,16 @@
 // bounded by --duration.
 //
 //   node scripts/bench/youngGeneration.mjs [--targets id,id...] [--target name=path/to/server.js]...
-//                                          [--traced name=path/to/bootstrap.js]... [--duration S]
+//                                          [--traced name=path/to/bootstrap.js]...
+//                                          [--traced-grpc name=path/to/bootstrap.js]... [--duration S]
 //                                          [--warmup S] [--connections N] [--path /info]
 //
 // --targets takes the benchmark's Node target ids (raw-http, bare-hono, service, service-otlp-http,
 // service-otlp-grpc; default bare-hono,service), started as `npm run bench` starts them, the traced ones
 // exporting to the benchmark's local OTLP sink; --target adds any other server file, telemetry off (an
-// older build, say), and --traced another build of the service, traced as service-otlp-http is. Each runs with `node --trace-gc-nvp`, its stdout (access log and trace) in a
-// temporary file.
+// older build, say), --traced another build of the service, traced as service-otlp-http is, and
+// --traced-grpc one traced as service-otlp-grpc is. Each runs with `node --trace-gc-nvp`, its stdout
+// (access log and trace) in a temporary file.
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     targets: { type: "string", default: "bare-hono,service" },
     target: { type: "string", multiple: true, default: [] },
     traced: { type: "string", multiple: true, default: [] },
+    "traced-grpc": { type: "string", multiple: true, default: [] },
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
@@ -43,6 +46,7 @@ const targets = values.targets.split(",").filter(Boolean).map((id) => {
 });
 for (const spec of values.target) targets.push(fileTarget("target", "service", spec));
 for (const spec of values.traced) targets.push(fileTarget("traced", "service-otlp-http", spec));
+for (const spec of values["traced-grpc"]) targets.push(fileTarget("traced-grpc", "service-otlp-grpc", spec));
 
 /** The benchmark's own autocannon run: the same settings, request timeout included. */
 const load = (port, seconds) =>
