@@ -131,7 +131,7 @@ export class GrpcExportTransport implements IExporterTransport {
       [constants.HTTP2_HEADER_CONTENT_TYPE]: "application/grpc",
       [constants.HTTP2_HEADER_TE]: "trailers",
       [constants.HTTP2_HEADER_USER_AGENT]: this.#userAgent,
-      "grpc-timeout": `${timeoutMillis}m`,
+      "grpc-timeout": grpcTimeout(timeoutMillis),
     };
     if (this.#options.compression === "gzip") headers["grpc-encoding"] = "gzip";
     return new Promise<ExportResponse>((resolve) => {
@@ -156,10 +156,11 @@ export class GrpcExportTransport implements IExporterTransport {
         if (fields["grpc-status"] !== undefined) grpcStatus = String(fields["grpc-status"]);
         if (fields["grpc-message"] !== undefined) grpcMessage = decodeMessage(String(fields["grpc-message"]));
       };
+      // Node runs a longer timer at once (TimeoutOverflowWarning); 2^31 - 1 ms is about 24.8 days.
       const timer = setTimeout(() => {
         timedOut = true;
         stream.close(constants.NGHTTP2_CANCEL);
-      }, timeoutMillis);
+      }, Math.min(timeoutMillis, 2 ** 31 - 1));
       stream.on("response", (fields) => {
         httpStatus = Number(fields[constants.HTTP2_HEADER_STATUS]);
         encoding = fields["grpc-encoding"] as string | undefined;
@@ -221,6 +222,12 @@ export class GrpcExportTransport implements IExporterTransport {
   #ended(): void {
     if (--this.#active === 0) this.#session?.unref();
   }
+}
+
+/** `grpc-timeout` takes at most 8 digits (PROTOCOL-HTTP2.md): milliseconds while they fit, else seconds. */
+function grpcTimeout(milliseconds: number): string {
+  const whole = Math.ceil(milliseconds);
+  return whole <= 99_999_999 ? `${whole}m` : `${Math.ceil(whole / 1000)}S`;
 }
 
 /** `grpc-message` is percent-encoded (PROTOCOL-HTTP2.md); a malformed one is kept as sent. */

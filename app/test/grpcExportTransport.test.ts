@@ -115,6 +115,12 @@ describe("GrpcExportTransport", () => {
     expect(new Uint8Array(body.subarray(5))).toEqual(data);
   });
 
+  it("gives a deadline too long for eight digits of milliseconds in seconds", async () => {
+    const collector = await startCollector();
+    await transport({ authority: collector.authority }).send(Uint8Array.of(1), 200_000_000);
+    expect(collector.received[0]!.headers["grpc-timeout"]).toMatch(/^(199999|200000)S$/);
+  });
+
   it("reads the metadata once, at the first call", async () => {
     const collector = await startCollector();
     const headers = jest.fn(() => ({ "x-tenant": "t" }));
