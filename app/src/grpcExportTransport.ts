@@ -209,7 +209,6 @@ export class GrpcExportTransport implements IExporterTransport {
     session.on("error", forget);
     session.on("goaway", forget);
     session.on("close", forget);
-    if (this.#active === 0) session.unref();
     this.#session = session;
     return session;
   }

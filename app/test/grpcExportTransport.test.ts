@@ -37,36 +37,38 @@ const answerOk: Answer = (stream) => {
 };
 
 interface FakeCollector {
+  readonly server: Http2Server;
   readonly authority: string;
   readonly received: Received[];
+  /** How the collector answers each call; answerOk unless a test says otherwise. */
   answer: Answer;
-  close(): Promise<void>;
 }
 
 const servers: Http2Server[] = [];
 const transports: GrpcExportTransport[] = [];
 
 async function startCollector(port = 0): Promise<FakeCollector> {
-  const received: Received[] = [];
-  const collector = { received, answer: answerOk } as FakeCollector & { answer: Answer };
   const server = createServer();
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+  servers.push(server);
+  const collector: FakeCollector = {
+    server,
+    authority: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: [],
+    answer: answerOk,
+  };
   server.on("stream", (stream, headers) => {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("end", () => {
       const request = { headers, body: Buffer.concat(chunks) };
-      received.push(request);
+      collector.received.push(request);
       collector.answer(stream, request);
     });
     stream.on("error", () => {});
   });
-  server.listen(port, "127.0.0.1");
-  await once(server, "listening");
-  servers.push(server);
-  return Object.assign(collector, {
-    authority: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
+  return collector;
 }
 
 function transport(options: Partial<GrpcExportTransportOptions> & { authority: string }): GrpcExportTransport {
@@ -84,9 +86,7 @@ function failure(response: ExportResponse): GrpcExportError {
 
 afterEach(async () => {
   for (const created of transports.splice(0)) created.shutdown();
-  for (const server of servers.splice(0)) {
-    server.close();
-  }
+  for (const server of servers.splice(0)) server.close();
 });
 
 describe("GrpcExportTransport", () => {
@@ -213,7 +213,7 @@ describe("GrpcExportTransport", () => {
     const placeholder = await startCollector();
     const authority = placeholder.authority;
     const port = Number(authority.split(":")[1]);
-    await placeholder.close();
+    await new Promise<void>((resolve) => placeholder.server.close(() => resolve()));
 
     const sender = transport({ authority });
     const error = failure(await sender.send(Uint8Array.of(1), 5_000));
@@ -253,8 +253,7 @@ describe("GrpcExportTransport", () => {
   it("uses one connection for successive calls", async () => {
     const collector = await startCollector();
     const sessions = new Set<unknown>();
-    const server = servers.at(-1)!;
-    server.on("session", (session) => sessions.add(session));
+    collector.server.on("session", (session) => sessions.add(session));
     const sender = transport({ authority: collector.authority });
     for (let i = 0; i < 3; i++) expect((await sender.send(Uint8Array.of(i), 5_000)).status).toBe("success");
     expect(sessions.size).toBe(1);
