@@ -152,6 +152,44 @@ describe("serializeTraceExportRequest", () => {
     expectSameBytesAsTheReference([crafted, real!]);
   });
 
+  it("writes ids with a character that is not a hex digit as the reference reads them", () => {
+    const [real] = recordSpans((provider) => provider.getTracer("s").startSpan("real").end());
+    const withId = (traceId: string, spanId: string): ReadableSpan => ({
+      ...real!,
+      spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
+    });
+    expectSameBytesAsTheReference([
+      withId("0af7651916cd43dd8448eb211c80319g", "b7ad6b71692033zz"),
+      withId("0af7651916cd43dd-448eb211c80319c", " 7ad6b7169203331"),
+      withId("0af7651916cd43dd8448eb211c80319c", "B7AD6B7169203331"),
+    ]);
+  });
+
+  it("writes attribute values that repeat, change, change back and switch type across spans like the reference", () => {
+    const values: unknown[] = [
+      "GET", "GET", "POST", "GET", "GET", 200, 200, "200", 200, true, true, 1, 1, false, 0, -0, 0, Number.NaN, Number.NaN,
+      "x".repeat(300), "x".repeat(300), "é", "é", ["a"], ["a"], undefined, "GET",
+    ];
+    const spans = recordSpans((provider) => {
+      const tracer = provider.getTracer("s");
+      for (const value of values) {
+        tracer.startSpan("span", { attributes: { "http.request.method": value, "url.scheme": "http" } as Attributes }).end();
+      }
+    });
+    expectSameBytesAsTheReference(spans);
+    // One batch per span too: what is remembered outlives a batch.
+    for (const span of spans) expectSameBytesAsTheReference([span]);
+  });
+
+  it("writes an attribute whose value changes on every span like the reference, before and after it stops remembering it", () => {
+    const spans = recordSpans((provider) => {
+      const tracer = provider.getTracer("s");
+      for (let i = 0; i < 60; i++) tracer.startSpan("span", { attributes: { "url.path": `/items/${i}`, "server.port": 8080 } }).end();
+      for (let i = 0; i < 3; i++) tracer.startSpan("span", { attributes: { "url.path": "/items/same", "server.port": 8080 } }).end();
+    });
+    expectSameBytesAsTheReference(spans);
+  });
+
   it("writes an empty request for no spans, as the reference does", () => {
     expect(expectSameBytesAsTheReference([])).toHaveLength(0);
   });
